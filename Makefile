@@ -1,0 +1,33 @@
+# The two commands a new user needs:  `make digest`  and  `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: digest test install browser clean
+
+digest: $(STAMP)  ## install, then summarize seeds/ into outputs/<date>/
+	$(BIN)/nttr run seeds
+
+test: $(STAMP) browser  ## install, then run the whole test suite
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+# torch is installed first and pinned: that takes the CPU build; anything else pulls CUDA.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Headless Chromium checks the HTML outputs; installed from Debian when missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+clean:
+	rm -rf $(VENV) build *.egg-info

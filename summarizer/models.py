@@ -1,0 +1,179 @@
+"""The typed records that flow through the pipeline, from an article on disk to a digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    """Base for every record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Format = Literal["txt", "md", "html", "jsonl", "feed"]
+
+
+class Source(Record):
+    """Where a piece of text came from: one article, as a reader would cite it."""
+
+    article_id: str
+    path: str
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+class Article(Record):
+    """One article after ingestion and cleaning; `text` is the cleaned body."""
+
+    id: str
+    path: str
+    format: Format
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    summit: str | None = None
+    language: str | None = None
+    copies: tuple[Source, ...] = ()
+    """Other files with the same body, collapsed into this article."""
+
+    @property
+    def source(self) -> Source:
+        return Source(article_id=self.id, path=self.path, outlet=self.outlet, url=self.url, title=self.title)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.copies)
+
+
+class Problem(Record):
+    """Something skipped or degraded, and why; reported in the digest, never fatal for the rest."""
+
+    path: str
+    reason: str
+    stage: str = "ingest"
+
+
+class Statement(Record):
+    """A sentence of an article, with its place in the cleaned text (`text == article.text[start:end]`)."""
+
+    id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    position: int
+    """Index of the sentence within its article, from 0."""
+    paragraph: int = 0
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+class MergedStatement(Record):
+    """One thing said, after near-duplicates across articles are merged; keeps every source."""
+
+    id: str
+    text: str
+    """The representative wording, verbatim from `statements[0]`."""
+    statements: tuple[Statement, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def representative(self) -> Statement:
+        return self.statements[0]
+
+    @property
+    def outlets(self) -> int:
+        """How many distinct outlets (or articles, where the outlet is unknown) reported it."""
+        return len({s.outlet or s.article_id for s in self.sources})
+
+
+class SummaryItem(Record):
+    """A summary sentence: verbatim text and every source that reported it."""
+
+    text: str
+    sources: tuple[Source, ...]
+    outlets: int = Field(1, description="How many distinct outlets reported this statement.")
+
+
+class Summit(Record):
+    """One event (a summit) and the articles about it."""
+
+    id: str
+    title: str
+    date: dt.date | None = None
+    place: str | None = None
+    articles: tuple[str, ...]
+    note: str | None = None
+    """Said when the grouping is uncertain, e.g. no date or place found in the text."""
+    summary: tuple[SummaryItem, ...] = ()
+
+
+class Theme(Record):
+    """A cluster of statements across summits, with a readable label."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...] = ()
+    summits: tuple[str, ...] = ()
+    size: int = 0
+    summary: tuple[SummaryItem, ...] = ()
+
+
+class ArticleInfo(Record):
+    """What the digest lists about each article it used."""
+
+    id: str
+    path: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    summit: str | None = None
+    copies: tuple[Source, ...] = ()
+
+
+class Stats(Record):
+    """Counters of one run."""
+
+    articles: int = 0
+    statements: int = 0
+    merged_statements: int = 0
+    encoded: int = 0
+    """Statements sent to the model in this run; 0 on a rerun over cached input."""
+    cache_hits: int = 0
+
+
+class RunInfo(Record):
+    """How the digest was made: enough to reproduce it."""
+
+    algorithm: str
+    budget_words: int
+    model: str
+    dedup_threshold: float
+    version: str
+    generated_at: dt.datetime | None = None
+    """The only timestamp in the digest."""
+    new_only: bool = False
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class Digest(Record):
+    """The whole output of a run: what `digest.json` holds."""
+
+    run: RunInfo
+    stats: Stats = Stats()
+    articles: tuple[ArticleInfo, ...] = ()
+    summits: tuple[Summit, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()

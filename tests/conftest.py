@@ -1,0 +1,66 @@
+"""Shared fixtures: every test runs with its own data folder and Prefect home, offline."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DUC = ROOT.parent / "shared" / "duc2004-dev"
+
+# Before anything imports prefect or huggingface: offline, quiet, no analytics.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point all of nttr's state at a fresh temporary folder."""
+    data = tmp_path_factory.mktemp("nttr-data")
+    monkeypatch.setenv("NTTR_DATA_DIR", str(data))
+    monkeypatch.delenv("NTTR_CONFIG", raising=False)
+    return data
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words embedder: same words, same vector; shared words, similar vectors."""
+
+    name = "fake"
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.calls = 0
+        self.encoded = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.encoded += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                out[i, h % self.dim] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The real default model, loaded once per session."""
+    from summarizer.embed import load_embedder
+
+    return load_embedder("all-MiniLM-L6-v2")
