@@ -1,0 +1,127 @@
+"""The `nttr` command: run the digest flow, evaluate, benchmark, manage subscribers and send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from summarizer.errors import NttrError
+
+app = typer.Typer(
+    name="nttr",
+    help='No time to read? Faithful, cited, extractive digests of news coverage.',
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def quiet_prefect() -> None:
+    """Prefect logs every run at INFO; a user wants our short progress display instead."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def progress_logging(verbose: bool) -> None:
+    """Print the library's progress lines (logger `nttr`) to stderr, one short line each."""
+    start = time.monotonic()
+
+    class Progress(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"  {time.monotonic() - start:6.1f}s  {record.getMessage()}", file=sys.stderr, flush=True)
+
+    logger = logging.getLogger("nttr")
+    logger.handlers[:] = [Progress()]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+@app.command()
+def run(
+    inputs: Annotated[Optional[list[str]], typer.Argument(help="Folders, files or feed URLs (default: seeds/).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: outputs/<date>/).")] = None,
+    budget: Annotated[Optional[int], typer.Option("--budget", help="Words per summary (default 100).")] = None,
+    algorithm: Annotated[Optional[str], typer.Option("--algorithm", "-a", help="Summarizer (default nttr).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Summarize articles into digest.json, digest.md and index.html."""
+    quiet_prefect()
+    progress_logging(verbose)
+    from summarizer.settings import load_settings
+
+    load_settings(budget_words=budget, algorithm=algorithm)  # fail before Prefect starts
+    from flows.digest import digest_flow
+
+    print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
+    out_dir = Path(digest_flow(inputs=list(inputs or ["seeds"]), out=str(out) if out else None,
+                               budget_words=budget, algorithm=algorithm))
+    report_written(out_dir)
+
+
+def report_written(out_dir: Path) -> None:
+    """The closing lines of a run: what was written, and what was skipped."""
+    import json
+
+    data = json.loads((out_dir / "digest.json").read_text(encoding="utf-8"))
+    stats = data["stats"]
+    print(
+        f"nttr: {stats['articles']} articles, {stats['statements']} statements "
+        f"({stats['merged_statements']} after merging repeats; {stats['encoded']} newly encoded) -> "
+        f"{len(data['summits'])} summits, {len(data['themes'])} themes"
+    )
+    for name in ("digest.json", "digest.md", "index.html"):
+        print(f"  wrote {out_dir / name}")
+    if data["problems"]:
+        print(f"  skipped {len(data['problems'])} input(s), listed under 'problems' in digest.json:")
+        for p in data["problems"][:10]:
+            print(f"    {p['path']}: {p['reason']}")
+
+
+def register_subcommands() -> None:
+    """Commands whose modules are owned elsewhere: evaluation, benchmark, subscribers, sending."""
+    from flows import cli_eval, cli_mail
+
+    app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
+    app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
+    app.add_typer(cli_mail.subscribers_app, name="subscribers", help="Manage who gets the digest by email.")
+    app.command("send", help="Email a digest to its subscribers, exactly once each.")(cli_mail.send)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: expected failures become one line on stderr and a non-zero exit, never a traceback."""
+    quiet_prefect()
+    register_subcommands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except NttrError as exc:
+        print(f"nttr: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nttr: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

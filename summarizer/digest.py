@@ -1,0 +1,107 @@
+"""Assemble the digest: which statements belong to which summit, and the final `Digest` record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from summarizer.models import (
+    Article,
+    ArticleInfo,
+    MergedStatement,
+    Problem,
+    RunInfo,
+    Stats,
+    Summit,
+    SummaryItem,
+    Theme,
+)
+
+Summarize = Callable[[Sequence[MergedStatement], np.ndarray], list[SummaryItem]]
+
+
+def summit_of_articles(summits: Sequence[Summit]) -> dict[str, str]:
+    """Map each article id to the id of its summit."""
+    return {article_id: summit.id for summit in summits for article_id in summit.articles}
+
+
+def members_of_summit(merged: Sequence[MergedStatement], summit: Summit) -> list[int]:
+    """Indices of the merged statements that any article of this summit reported."""
+    ids = set(summit.articles)
+    return [i for i, m in enumerate(merged) if any(s.article_id in ids for s in m.statements)]
+
+
+def summarize_summits(
+    summits: Sequence[Summit], merged: Sequence[MergedStatement], vectors: np.ndarray, summarize: Summarize
+) -> list[Summit]:
+    """Give each summit its "No time to read?" summary, drawn from its own statements only."""
+    out = []
+    for summit in summits:
+        idx = members_of_summit(merged, summit)
+        items = summarize([merged[i] for i in idx], vectors[idx]) if idx else []
+        out.append(summit.model_copy(update={"summary": tuple(items)}))
+    return out
+
+
+def summarize_themes(
+    themes: Sequence[Theme],
+    members: Sequence[Sequence[int]],
+    merged: Sequence[MergedStatement],
+    vectors: np.ndarray,
+    summarize: Summarize,
+) -> list[Theme]:
+    """Give each theme its summary, drawn from the statements clustered into it."""
+    out = []
+    for theme, idx in zip(themes, members, strict=True):
+        idx = list(idx)
+        items = summarize([merged[i] for i in idx], vectors[idx]) if idx else []
+        out.append(theme.model_copy(update={"summary": tuple(items)}))
+    return out
+
+
+def article_infos(articles: Sequence[Article], summit_of: Mapping[str, str]) -> list[ArticleInfo]:
+    """What the digest lists about each article, in input order."""
+    return [
+        ArticleInfo(
+            id=a.id,
+            path=a.path,
+            title=a.title,
+            outlet=a.outlet,
+            url=a.url,
+            published=a.published,
+            summit=summit_of.get(a.id),
+            copies=a.copies,
+        )
+        for a in articles
+    ]
+
+
+def grouping_notes(summits: Sequence[Summit]) -> list[str]:
+    """Say plainly where summits could not be told apart or placed from the text alone."""
+    return [f"{s.title}: {s.note}" for s in summits if s.note]
+
+
+def stamp(run: RunInfo, now: dt.datetime | None = None) -> RunInfo:
+    """Set the digest's one timestamp (UTC, whole seconds)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return run.model_copy(update={"generated_at": now.replace(microsecond=0)})
+
+
+def count_stats(
+    articles: Sequence[Article], statements: int, merged: Sequence[MergedStatement], encoded: int, cache_hits: int
+) -> Stats:
+    """The run's counters."""
+    return Stats(
+        articles=len(articles),
+        statements=statements,
+        merged_statements=len(merged),
+        encoded=encoded,
+        cache_hits=cache_hits,
+    )
+
+
+def sorted_problems(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """Problems in a stable order (by path, then stage), duplicates removed."""
+    return tuple(sorted(set(problems), key=lambda p: (p.path, p.stage, p.reason)))
