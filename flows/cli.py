@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sys
@@ -63,12 +62,13 @@ def run(
     from flows.digest import digest_flow
 
     print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
-    out_dir = Path(digest_flow(inputs=list(inputs or ["seeds"]), out=str(out) if out else None,
-                               budget_words=budget, algorithm=algorithm))
-    report_written(out_dir)
+    result = digest_flow(
+        inputs=list(inputs or ["seeds"]), out=str(out) if out else None, budget_words=budget, algorithm=algorithm
+    )
+    report_written(Path(result.out_dir), result.encoded)
 
 
-def report_written(out_dir: Path) -> None:
+def report_written(out_dir: Path, encoded: int) -> None:
     """The closing lines of a run: what was written, and what was skipped."""
     import json
 
@@ -76,7 +76,7 @@ def report_written(out_dir: Path) -> None:
     stats = data["stats"]
     print(
         f"nttr: {stats['articles']} articles, {stats['statements']} statements "
-        f"({stats['merged_statements']} after merging repeats; {stats['encoded']} newly encoded) -> "
+        f"({stats['merged_statements']} after merging repeats; {encoded} newly encoded) -> "
         f"{len(data['summits'])} summits, {len(data['themes'])} themes"
     )
     for name in ("digest.json", "digest.md", "index.html"):

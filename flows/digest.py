@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from prefect import flow
+from pydantic import BaseModel
 
 from flows import tasks
 from summarizer import __version__
@@ -17,6 +18,14 @@ from summarizer.models import Digest, RunInfo
 from summarizer.settings import Settings, load_settings
 
 log = logging.getLogger("nttr")
+
+class RunResult(BaseModel):
+    """What a run did, beyond the digest itself: where it wrote, and what the model had to encode."""
+
+    out_dir: str
+    encoded: int
+    cache_hits: int
+
 
 EMBED_BATCH = 512
 """Statements per embedding task: large enough to keep the model busy, small enough to spread over workers."""
@@ -36,8 +45,8 @@ def digest_flow(
     out: str | None = None,
     budget_words: int | None = None,
     algorithm: str | None = None,
-) -> str:
-    """Summarize every article in `inputs` into a digest folder; returns the folder."""
+) -> RunResult:
+    """Summarize every article in `inputs` into a digest folder."""
     settings = load_settings(budget_words=budget_words, algorithm=algorithm)
     out_dir = Path(out) if out else default_out_dir(settings)
 
@@ -65,7 +74,7 @@ def digest_flow(
 
     digest = Digest(
         run=assemble.stamp(run_info(settings)),
-        stats=assemble.count_stats(articles, len(statements), merged, encoded, hits),
+        stats=assemble.count_stats(articles, len(statements), merged),
         articles=tuple(assemble.article_infos(articles, summit_of)),
         summits=tuple(summits),
         themes=tuple(themes),
@@ -74,7 +83,7 @@ def digest_flow(
     )
     tasks.write_digest(digest, str(out_dir))
     log.info("wrote %s", out_dir)
-    return str(out_dir)
+    return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
 
 
 def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, int]:

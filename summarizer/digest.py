@@ -89,17 +89,9 @@ def stamp(run: RunInfo, now: dt.datetime | None = None) -> RunInfo:
     return run.model_copy(update={"generated_at": now.replace(microsecond=0)})
 
 
-def count_stats(
-    articles: Sequence[Article], statements: int, merged: Sequence[MergedStatement], encoded: int, cache_hits: int
-) -> Stats:
-    """The run's counters."""
-    return Stats(
-        articles=len(articles),
-        statements=statements,
-        merged_statements=len(merged),
-        encoded=encoded,
-        cache_hits=cache_hits,
-    )
+def count_stats(articles: Sequence[Article], statements: int, merged: Sequence[MergedStatement]) -> Stats:
+    """What the digest was made from."""
+    return Stats(articles=len(articles), statements=statements, merged_statements=len(merged))
 
 
 def sorted_problems(problems: Sequence[Problem]) -> tuple[Problem, ...]:

@@ -142,14 +142,12 @@ class ArticleInfo(Record):
 
 
 class Stats(Record):
-    """Counters of one run."""
+    """What the digest was made from. (Cache counters are reported by the run, not here, so that
+    a rerun gives a byte-identical digest apart from `run.generated_at`.)"""
 
     articles: int = 0
     statements: int = 0
     merged_statements: int = 0
-    encoded: int = 0
-    """Statements sent to the model in this run; 0 on a rerun over cached input."""
-    cache_hits: int = 0
 
 
 class RunInfo(Record):

@@ -1,0 +1,119 @@
+"""End to end, as a user runs it: `nttr run seeds` twice, then the digest is checked against the promises."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.model
+
+CHROME = ("No time to read", "Get a summary", "Previous Article", "Next Article", "Get The Astana Times", "[citation")
+
+
+def nttr(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """Run the seeds twice, into two folders, sharing one data folder."""
+    base = tmp_path_factory.mktemp("runs")
+    env = {**os.environ, "NTTR_DATA_DIR": str(base / "data"), "PREFECT_HOME": str(base / "prefect")}
+    first = nttr("run", "seeds", "--out", str(base / "one"), env=env)
+    assert first.returncode == 0, first.stderr
+    second = nttr("run", "seeds", "--out", str(base / "two"), env=env)
+    assert second.returncode == 0, second.stderr
+    return base / "one", base / "two", first, second
+
+
+def load(folder: Path) -> dict:
+    return json.loads((folder / "digest.json").read_text(encoding="utf-8"))
+
+
+def all_items(digest: dict):
+    for group in (*digest["summits"], *digest["themes"]):
+        for item in group["summary"]:
+            yield group, item
+
+
+def test_run_writes_the_three_outputs(two_runs):
+    one = two_runs[0]
+    assert {p.name for p in one.iterdir()} >= {"digest.json", "digest.md", "index.html"}
+
+
+def test_run_prints_no_traceback_or_error_log(two_runs):
+    first = two_runs[2]
+    assert "Traceback" not in first.stderr and "ERROR" not in first.stderr
+    assert "5 summits" in first.stdout
+
+
+def test_seeds_give_five_summits_each_with_a_summary(two_runs):
+    digest = load(two_runs[0])
+    assert len(digest["summits"]) == 5
+    assert all(s["summary"] for s in digest["summits"])
+
+
+def test_every_summary_sentence_is_verbatim_from_its_cited_seed(two_runs):
+    digest = load(two_runs[0])
+    for _, item in all_items(digest):
+        assert item["sources"], item
+        for source in item["sources"]:
+            assert item["text"] in (ROOT / source["path"]).read_text(encoding="utf-8"), item["text"]
+
+
+def test_no_summary_sentence_carries_site_chrome(two_runs):
+    digest = load(two_runs[0])
+    for _, item in all_items(digest):
+        assert not any(c in item["text"] for c in CHROME), item["text"]
+
+
+def test_no_two_sentences_of_a_summary_repeat_each_other(two_runs, real_embedder):
+    digest = load(two_runs[0])
+    for group in (*digest["summits"], *digest["themes"]):
+        texts = [i["text"] for i in group["summary"]]
+        if len(texts) < 2:
+            continue
+        v = real_embedder.encode(texts)
+        sims = v @ v.T
+        np.fill_diagonal(sims, 0)
+        assert sims.max() <= 0.85, (group.get("title") or group.get("label"), texts)
+
+
+def test_at_least_four_themes_with_readable_names(two_runs):
+    themes = load(two_runs[0])["themes"]
+    assert len(themes) >= 4
+    for t in themes:
+        assert re.search(r"[A-Za-z]{3}", t["label"]) and not re.fullmatch(r"[\W\d_]*(theme|topic)?[\W\d_]*", t["label"], re.I)
+        assert t["summary"]
+
+
+def test_second_run_is_identical_apart_from_the_timestamp(two_runs):
+    one, two = two_runs[:2]
+    a, b = load(one), load(two)
+    stamp = a["run"].pop("generated_at")
+    assert stamp and b["run"].pop("generated_at")
+    raw_a = (one / "digest.json").read_text(encoding="utf-8").replace(stamp, "")
+    assert a == b and raw_a.count("\n") > 10
+
+
+def test_second_run_encodes_nothing(two_runs):
+    first, second = two_runs[2:]
+    assert re.search(r"; [1-9]\d* newly encoded\)", first.stdout), first.stdout
+    assert "; 0 newly encoded)" in second.stdout, second.stdout
+
+
+def test_summit_titles_name_the_places_and_dates_the_text_states(two_runs):
+    titles = " | ".join(s["title"] for s in load(two_runs[0])["summits"])
+    for stated in ("Bishkek", "Astana", "2025"):
+        assert stated in titles, titles
