@@ -1,0 +1,121 @@
+"""Duplicates: identical articles collapse into one; near-identical statements merge and keep every source.
+
+Near-duplicate threshold (cosine, all-MiniLM-L6-v2, L2-normalised vectors): 0.87 by default.
+Looked at on DUC 2004 dev (6.9k sentences, 250 AP/NYT/XIE documents) and the seeds:
+- >= 0.95: the same wire sentence repeated verbatim or with a changed dateline or punctuation;
+- 0.87 to 0.95: the same fact re-worded by another outlet or a later update ("... killed 12 people" /
+  "... killing 12 people, police said"), which a reader would call a repeat;
+- 0.80 to 0.87: related but different facts about one event (other numbers, other speaker), which must stay apart.
+Grouping is "leader" clustering: every member is at least `threshold` similar to its group's first
+member, so chains A~B~C never join two dissimilar statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from summarizer.models import Article, MergedStatement, Source, Statement
+
+DEFAULT_THRESHOLD = 0.87
+_ROW_BLOCK = 512
+_EPS = 1e-6
+
+
+def _body_key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def merge_identical_articles(articles: Sequence[Article]) -> list[Article]:
+    """Collapse articles with the same whitespace-normalised body into one whose `copies` lists the others."""
+    groups: dict[str, list[int]] = {}
+    for i, article in enumerate(articles):
+        groups.setdefault(_body_key(article.text), []).append(i)
+    merged: list[tuple[int, Article]] = []
+    for members in groups.values():
+        ordered = sorted(members, key=lambda i: (articles[i].path, articles[i].id, i))
+        primary, others = articles[ordered[0]], [articles[i] for i in ordered[1:]]
+        if not others:
+            merged.append((ordered[0], primary))
+            continue
+        copies: list[Source] = list(primary.copies)
+        update: dict[str, object] = {}
+        for other in others:
+            copies.extend(other.sources)
+            for field in ("title", "outlet", "url", "published", "summit", "language"):
+                if getattr(primary, field) is None and field not in update and getattr(other, field) is not None:
+                    update[field] = getattr(other, field)
+        unique = list({s.article_id: s for s in reversed(copies) if s.article_id != primary.id}.values())[::-1]
+        merged.append((ordered[0], primary.model_copy(update={**update, "copies": tuple(unique)})))
+    return [article for _, article in sorted(merged, key=lambda pair: pair[0])]
+
+
+def near_duplicate_groups(vectors: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
+    """Partition rows into groups whose members are >= threshold cosine to the group's first row.
+
+    Rows are taken in order; an unassigned row leads a new group and claims every later unassigned row
+    similar enough to it. Similarities are computed in blocks of 512 rows against the later rows, so
+    memory is O(512 * n), never n x n. Returns every group (singletons too), each sorted, ordered by leader.
+    """
+    v = np.ascontiguousarray(vectors, dtype=np.float32)
+    n = v.shape[0]
+    owner = np.full(n, -1, dtype=np.int64)
+    cut = threshold - _EPS
+    for start in range(0, n, _ROW_BLOCK):
+        stop = min(start + _ROW_BLOCK, n)
+        rows = np.flatnonzero(owner[start:stop] < 0) + start
+        if rows.size == 0:
+            continue
+        sims = v[rows] @ v[start:].T
+        for local, i in enumerate(rows):
+            if owner[i] >= 0:
+                continue
+            owner[i] = i
+            later = sims[local, i - start + 1 :]
+            hits = np.flatnonzero(later >= cut) + i + 1
+            if hits.size:
+                hits = hits[owner[hits] < 0]
+                owner[hits] = i
+    groups: dict[int, list[int]] = {}
+    for i, leader in enumerate(owner.tolist()):
+        groups.setdefault(leader, []).append(i)
+    return [groups[leader] for leader in sorted(groups)]
+
+
+def merge_statements(
+    statements: Sequence[Statement],
+    vectors: np.ndarray,
+    articles: Sequence[Article],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[list[MergedStatement], np.ndarray]:
+    """Merge near-duplicate statements; each keeps the sources of every article (and copy) that said it.
+
+    Statements are ordered by (article order, position); the representative of a group is its earliest
+    statement, and the merged vector is the representative's own vector (so later similarity checks
+    are made on the exact text that is shown). Merged statements come back in representative order.
+    """
+    if len(statements) != len(vectors):
+        raise ValueError(f"{len(statements)} statements but {len(vectors)} vectors")
+    rank = {a.id: i for i, a in enumerate(articles)}
+    by_id = {a.id: a for a in articles}
+    order = sorted(range(len(statements)), key=lambda i: (rank.get(statements[i].article_id, len(rank)),
+                                                          statements[i].position, statements[i].start, i))
+    vecs = np.asarray(vectors, dtype=np.float32)
+    groups = near_duplicate_groups(vecs[order], threshold=threshold) if order else []
+    merged: list[MergedStatement] = []
+    rows: list[int] = []
+    for group in groups:
+        members = [statements[order[g]] for g in group]
+        sources: dict[str, Source] = {}
+        for st in members:
+            article = by_id.get(st.article_id)
+            for src in article.sources if article else (Source(article_id=st.article_id, path=""),):
+                sources.setdefault(src.article_id, src)
+        rep = members[0]
+        merged.append(MergedStatement(id=rep.id, text=rep.text, statements=tuple(members),
+                                      sources=tuple(sources.values())))
+        rows.append(order[group[0]])
+    dim = vecs.shape[1] if vecs.ndim == 2 else 0
+    return merged, (vecs[rows] if rows else np.zeros((0, dim), dtype=np.float32))

@@ -1,0 +1,96 @@
+"""Duplicates: identical articles, near-duplicate groups (threshold edges, no chaining), merged statements."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarizer.dedup import merge_identical_articles, merge_statements, near_duplicate_groups
+from summarizer.models import Article, Statement
+
+
+def art(aid: str, path: str, text: str, **kw) -> Article:
+    return Article(id=aid, path=path, format="txt", text=text, **kw)
+
+
+def st(aid: str, text: str, position: int) -> Statement:
+    return Statement(id=f"{aid}:{position}", article_id=aid, text=text, start=position, end=position + len(text),
+                     position=position)
+
+
+def unit(*rows: list[float]) -> np.ndarray:
+    m = np.array(rows, dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_identical_bodies_collapse_into_lexicographically_first_path() -> None:
+    out = merge_identical_articles([art("b", "z.txt", "Same  body.\n"), art("a", "a.txt", "Same body."),
+                                    art("c", "c.txt", "Other body.")])
+    assert [a.id for a in out] == ["a", "c"]
+    assert [s.article_id for s in out[0].copies] == ["b"]
+
+
+def test_collapsed_article_takes_missing_metadata_from_its_copy() -> None:
+    out = merge_identical_articles([art("a", "a.txt", "Body."), art("b", "b.txt", "Body.", outlet="TASS")])
+    assert out[0].outlet == "TASS"
+
+
+def test_different_bodies_stay_separate_and_in_order() -> None:
+    arts = [art("x", "x.txt", "One."), art("y", "y.txt", "Two.")]
+    assert merge_identical_articles(arts) == arts
+
+
+def test_groups_include_pairs_at_threshold_and_exclude_just_below() -> None:
+    cos = 0.87
+    v = np.array([[1, 0, 0], [cos, np.sqrt(1 - cos**2), 0], [0.86, np.sqrt(1 - 0.86**2), 0]], dtype=np.float32)
+    groups = near_duplicate_groups(v[[0, 1]], threshold=0.87)
+    assert groups == [[0, 1]]
+    assert near_duplicate_groups(v[[0, 2]], threshold=0.87) == [[0], [1]]
+
+
+def test_groups_do_not_chain_through_a_middle_vector() -> None:
+    # a~b and b~c above 0.9, but a and c only ~0.62 apart: c must not join a's group.
+    a, b, c = unit([1, 0, 0], [1, 0.75, 0], [1, 1.5, 0]).tolist()
+    v = unit(a, b, c)
+    assert float(v[0] @ v[1]) > 0.75 and float(v[1] @ v[2]) > 0.75 and float(v[0] @ v[2]) < 0.75
+    assert near_duplicate_groups(v, threshold=0.75) == [[0, 1], [2]]
+
+
+def test_groups_span_row_blocks() -> None:
+    rng = np.random.default_rng(0)
+    base = unit(*rng.normal(size=(700, 16)).tolist())
+    v = np.vstack([base, base[:3]])  # rows 700..702 repeat rows 0..2, in a later block
+    groups = near_duplicate_groups(v, threshold=0.99)
+    assert [0, 700] in groups and [2, 702] in groups and len(groups) == 700
+
+
+def test_empty_input_gives_no_groups() -> None:
+    assert near_duplicate_groups(np.zeros((0, 3), dtype=np.float32)) == []
+
+
+def test_merged_statement_keeps_every_source_including_collapsed_copies() -> None:
+    a1 = art("a1", "a1.txt", "x").model_copy(update={"copies": (art("a3", "a3.txt", "x").source,)})
+    a2 = art("a2", "a2.txt", "y")
+    sts = [st("a2", "Leaders met in Minsk today.", 0), st("a1", "Leaders met in Minsk.", 0), st("a1", "Rain.", 1)]
+    vecs = unit([1, 0.1, 0], [1, 0.12, 0], [0, 0, 1])
+    merged, mv = merge_statements(sts, vecs, [a1, a2], threshold=0.9)
+    assert [m.text for m in merged] == ["Leaders met in Minsk.", "Rain."]
+    assert [s.article_id for s in merged[0].sources] == ["a1", "a3", "a2"]
+    assert merged[0].outlets == 3
+    assert np.allclose(mv, vecs[[1, 2]])
+
+
+def test_merge_statements_rejects_mismatched_vectors() -> None:
+    with pytest.raises(ValueError):
+        merge_statements([st("a", "One two three four.", 0)], np.zeros((2, 3)), [art("a", "a", "t")])
+
+
+def test_merge_statements_is_deterministic(fake_embedder) -> None:
+    arts = [art("a", "a.txt", "t"), art("b", "b.txt", "t2")]
+    sts = [st("b", "The summit was held in Minsk.", 0), st("a", "The summit was held in Minsk.", 3),
+           st("a", "Drug trafficking was discussed.", 4)]
+    vecs = fake_embedder.encode([s.text for s in sts])
+    one = merge_statements(sts, vecs, arts)
+    two = merge_statements(list(sts), vecs.copy(), arts)
+    assert one[0] == two[0] and np.array_equal(one[1], two[1])
+    assert one[0][0].representative.article_id == "a"
