@@ -1,0 +1,94 @@
+"""Write a digest to its folder (JSON, Markdown, HTML), atomically, and keep its JSON Schema current."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from summarizer.models import Digest
+from summarizer.render import render_html, render_markdown
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "digest.schema.json"
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write text (UTF-8) so readers see the old file or the new one, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable (best effort: not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def safe_filename(name: str, *, max_len: int = 80) -> str:
+    """A file name derived from untrusted text (an id, a title) that stays inside its folder."""
+    text = unicodedata.normalize("NFKC", name)
+    text = _UNSAFE.sub("-", text).strip(" .-_")
+    text = re.sub(r"[-\s]+", "-", text)[:max_len].strip(" .-_")
+    if not text or text.upper().split(".")[0] in _RESERVED or text != name:
+        tag = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+        text = f"{text}-{tag}" if text and text.upper().split(".")[0] not in _RESERVED else f"file-{tag}"
+    return text
+
+
+def write_digest(digest: Digest, out_dir: Path) -> list[Path]:
+    """Write digest.json, digest.md and index.html into out_dir (created), each atomically."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        write_atomic(out_dir / "digest.json", digest.model_dump_json(indent=2) + "\n"),
+        write_atomic(out_dir / "digest.md", render_markdown(digest)),
+        write_atomic(out_dir / "index.html", render_html(digest)),
+    ]
+
+
+def digest_schema() -> str:
+    """The JSON Schema of digest.json, as committed in summarizer/schema/digest.schema.json."""
+    return json.dumps(Digest.model_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    """Regenerate the committed JSON Schema file from the models."""
+    return write_atomic(path, digest_schema())
+
+
+def read_digest(folder: Path) -> Digest:
+    """Load the digest a run wrote into folder (its digest.json)."""
+    return Digest.model_validate_json((Path(folder) / "digest.json").read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":  # python -m summarizer.outputs --schema
+    parser = argparse.ArgumentParser(description="nttr output helpers")
+    parser.add_argument("--schema", action="store_true", help="regenerate summarizer/schema/digest.schema.json")
+    if parser.parse_args().schema:
+        write_schema()
