@@ -1,0 +1,126 @@
+"""Open rendered pages in headless Chromium: hostile content runs no script and fetches nothing."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_render import hostile_digest, sample_digest
+
+from summarizer.outputs import write_digest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install -y chromium)"),
+]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--virtual-time-budget=3000",
+]
+
+
+def chromium(page: Path, profile: Path, *extra: str) -> str:
+    """Run headless Chromium on a local file and return its stdout (the DOM with --dump-dom)."""
+    cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
+    return done.stdout
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """Records every request path; answers 200 with a tiny body."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def beacon() -> Iterator[tuple[int, list[str]]]:
+    """A local HTTP server on 127.0.0.1 that records hits: (port, hits)."""
+    handler = type("Handler", (Recorder,), {"hits": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], handler.hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_harness_detects_a_script_and_a_request(tmp_path: Path, beacon: tuple[int, list[str]]):
+    """Control: a raw page with the same payloads DOES run the script and DOES hit the server."""
+    port, hits = beacon
+    page = tmp_path / "raw.html"
+    page.write_text(
+        "<html><body><script>document.documentElement.setAttribute('data-pwned','script')</script>"
+        f"<img src=http://127.0.0.1:{port}/control></body></html>"
+    )
+    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    assert 'data-pwned="script"' in dom
+    assert "/control" in hits
+
+
+def test_hostile_digest_runs_no_script_and_shows_payloads_as_text(tmp_path: Path, beacon: tuple[int, list[str]]):
+    port, hits = beacon
+    write_digest(hostile_digest(port), tmp_path / "out")
+    dom = chromium(tmp_path / "out" / "index.html", tmp_path / "profile", "--dump-dom")
+    assert "<main>" in dom, "chromium did not load the page"
+    assert 'data-pwned="' not in dom
+    assert "<title>No time to read? 2025-11-28</title>" in dom
+    assert "&lt;script&gt;document.title='PWNED'" in dom
+    assert "&lt;img src=x onerror=" in dom
+    assert "<script" not in dom.lower() and "<img" not in dom.lower() and "<iframe" not in dom.lower()
+
+
+def test_hostile_digest_sends_no_request(tmp_path: Path, beacon: tuple[int, list[str]]):
+    port, hits = beacon
+    write_digest(hostile_digest(port), tmp_path / "out")
+    chromium(tmp_path / "out" / "index.html", tmp_path / "profile", "--dump-dom")
+    assert hits == []
+
+
+def test_sample_digest_screenshot(tmp_path: Path):
+    """A realistic digest renders to a non-trivial picture (kept at /tmp/nttr-digest.png for a look)."""
+    write_digest(sample_digest(), tmp_path / "out")
+    shot = tmp_path / "digest.png"
+    chromium(tmp_path / "out" / "index.html", tmp_path / "profile", "--window-size=900,1600", f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    shutil.copy(shot, Path("/tmp/nttr-digest.png"))
+
+
+@pytest.mark.parametrize("make", [sample_digest, hostile_digest])
+def test_digest_in_a_narrow_window_has_no_horizontal_scroll(tmp_path: Path, make):
+    write_digest(make(), tmp_path / "out")
+    page = tmp_path / "out" / "index.html"
+    probe = tmp_path / "out" / "probe.html"
+    # Same page plus a probe script (the digest itself has none): record the scroll width in the DOM.
+    probe.write_text(
+        page.read_text().replace("default-src 'none'; ", "default-src 'none'; script-src 'unsafe-inline'; ")
+        .replace("</body>", "<script>document.body.dataset.w=document.documentElement.scrollWidth"
+                 "+'/'+window.innerWidth</script></body>")
+    )
+    dom = chromium(probe, tmp_path / "profile", "--window-size=360,800", "--dump-dom")
+    width, viewport = dom.split('data-w="', 1)[1].split('"', 1)[0].split("/")
+    assert int(width) <= int(viewport)
