@@ -1,0 +1,131 @@
+"""RSS/Atom feeds: parse with feedparser, fetch each linked page with httpx, extract its main text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import httpx
+
+from summarizer.decode import decode
+from summarizer.ingest import Ingested, html_article, one_line
+from summarizer.models import Article, Problem
+
+USER_AGENT = "nttr/0.1 (+https://example.invalid/nttr)"
+RETRY_STATUS = frozenset({500, 502, 503, 504, 429})
+
+
+class FetchError(Exception):
+    """A page or feed could not be fetched; the message says why."""
+
+
+def fetch(
+    client: httpx.Client, url: str, *, retries: int = 2, backoff: float = 0.25, max_bytes: int = 20_000_000
+) -> bytes:
+    """GET a URL, retrying on 5xx/429, timeouts and connection errors only; body bounded by max_bytes."""
+    last = "no attempt"
+    for attempt in range(retries + 1):
+        if attempt:
+            time.sleep(backoff * 2 ** (attempt - 1))
+        try:
+            with client.stream("GET", url) as response:
+                if response.status_code in RETRY_STATUS:
+                    last = f"HTTP {response.status_code}"
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(f"HTTP {response.status_code}")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchError(f"response larger than {max_bytes:,} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except httpx.TimeoutException:
+            last = "timed out"
+        except httpx.TransportError as exc:
+            last = f"connection failed ({type(exc).__name__})"
+        except httpx.HTTPError as exc:  # invalid URL and the like: not worth retrying
+            raise FetchError(f"request failed ({type(exc).__name__})") from None
+    raise FetchError(f"{last} after {retries + 1} attempts")
+
+
+def _entry_date(entry: dict) -> dt.date | None:
+    """The published/updated date of a feed entry, if feedparser parsed one."""
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+            except (ValueError, AttributeError):
+                continue
+    return None
+
+
+def read_feed(
+    source: str,
+    *,
+    client: httpx.Client | None = None,
+    timeout: float = 10.0,
+    retries: int = 2,
+    max_bytes: int = 20_000_000,
+    shown: str | None = None,
+) -> Ingested:
+    """Read an RSS/Atom feed (URL or file) and the article page of each entry; failures become Problems."""
+    import feedparser
+
+    shown = shown or source
+    own = client is None
+    if client is None:
+        client = httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT})
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    try:
+        try:
+            if re.match(r"https?://", source, re.IGNORECASE):
+                data = fetch(client, source, retries=retries, max_bytes=max_bytes)
+            else:
+                path = Path(source)
+                if path.stat().st_size > max_bytes:
+                    return Ingested(problems=[Problem(path=shown, reason=f"feed file too large (limit {max_bytes:,})")])
+                data = path.read_bytes()
+        except (FetchError, OSError) as exc:
+            return Ingested(problems=[Problem(path=shown, reason=f"feed could not be read: {exc}")])
+        parsed = feedparser.parse(data)
+        entries = list(parsed.get("entries", []))
+        if not entries:
+            why = f"invalid feed XML ({parsed.get('bozo_exception')})" if parsed.get("bozo") else "feed has no entries"
+            return Ingested(problems=[Problem(path=shown, reason=" ".join(why.split())[:300])])
+        outlet = one_line(parsed.get("feed", {}).get("title"))
+        for entry in entries:
+            link = entry.get("link")
+            if not link or not re.match(r"https?://", link, re.IGNORECASE):
+                problems.append(Problem(path=shown, reason=f"feed entry {one_line(entry.get('title'))!r} has no web link"))
+                continue
+            try:
+                page = fetch(client, link, retries=retries, max_bytes=max_bytes)
+            except FetchError as exc:
+                problems.append(Problem(path=link, reason=f"page could not be fetched: {exc}"))
+                continue
+            result = html_article(decode(page).text, link, link, url=link)
+            if isinstance(result, str):
+                problems.append(Problem(path=link, reason=result))
+                continue
+            articles.append(
+                result.model_copy(
+                    update={
+                        "format": "feed",
+                        "title": one_line(entry.get("title")) or result.title,
+                        "outlet": outlet or result.outlet,
+                        "published": _entry_date(entry) or result.published,
+                        "url": link,
+                    }
+                )
+            )
+    finally:
+        if own:
+            client.close()
+    return Ingested(articles=articles, problems=problems)

@@ -1,0 +1,310 @@
+"""Read articles from files, folders and feeds: decoded raw bodies plus whatever metadata is known."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.decode import decode, looks_binary
+from summarizer.models import Article, Format, Problem
+
+TEXT_SUFFIXES: dict[str, Format] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+}
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+SUPPORTED = ", ".join([*TEXT_SUFFIXES, *FEED_SUFFIXES])
+_TITLE_END = re.compile(r"[.!?;,:]\s*$")
+_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+
+
+class Ingested(BaseModel):
+    """What reading the inputs gave: usable articles, and problems for everything skipped or degraded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    articles: list[Article] = []
+    problems: list[Problem] = []
+
+
+def make_article_id(key: str, text: str) -> str:
+    """A stable id: a readable slug of the file name plus a hash of path key and content."""
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(key.split("#")[0]).stem.lower()).strip("-")[:24] or "article"
+    digest = hashlib.blake2b(f"{key}\0{text}".encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return f"{stem}-{digest}"
+
+
+def one_line(value: Any) -> str | None:
+    """A metadata value as one clean line (no CR/LF), or None when empty."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text[:500] or None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from YAML/JSON/HTML metadata: date, datetime, ISO string or RFC 822 string; else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def guess_title(text: str) -> str | None:
+    """The first line of a plain text when it looks like a headline (short, no final punctuation)."""
+    lines = text.lstrip("\n").split("\n", 2)
+    first = lines[0].strip() if lines else ""
+    words = first.split()
+    if not (1 <= len(words) <= 25) or len(first) > 200 or _TITLE_END.search(first):
+        return None
+    if not first[0].isupper() and not first[0].isdigit() and first[0] not in "\"'“‘«":
+        return None
+    following = lines[1] if len(lines) > 1 else ""
+    if following.strip() and len(lines[0]) >= 40 and len(following) <= 100 and len(lines[0]) <= 100:
+        return None  # a hard-wrapped first line, not a headline
+    return one_line(first)
+
+
+def _norm_newlines(text: str) -> str:
+    """Text with LF newlines only and no leading BOM character."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _from_markdown(text: str, shown: str, key: str, problems: list[Problem]) -> Article | None:
+    """Parse a Markdown file with optional YAML front matter; broken front matter keeps the body."""
+    import frontmatter
+
+    meta: Mapping[str, Any] = {}
+    body = text
+    if _FRONT.match(text):
+        try:
+            post = frontmatter.loads(text)
+            meta, body = post.metadata, post.content
+            if not isinstance(meta, Mapping):
+                raise ValueError("front matter is not a mapping of keys to values")
+        except Exception as exc:  # yaml errors come in many classes
+            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+            problems.append(Problem(path=shown, reason=f"broken front matter ({reason}); metadata ignored, body kept"))
+            meta = {}
+            match = re.search(r"\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", text[3:])
+            body = text[3 + match.end() :] if match else text[text.index("\n") + 1 :]
+    if not body.strip():
+        problems.append(Problem(path=shown, reason="no text after the front matter"))
+        return None
+    published = parse_date(meta.get("published", meta.get("date")))
+    return Article(
+        id=make_article_id(key, body),
+        path=shown,
+        format="md",
+        text=body,
+        title=one_line(meta.get("title")),
+        outlet=one_line(meta.get("outlet", meta.get("source"))),
+        url=one_line(meta.get("url")),
+        published=published,
+        summit=one_line(meta.get("summit")),
+    )
+
+
+def html_article(html: str, shown: str, key: str, *, url: str | None = None) -> Article | str:
+    """Main text and metadata of an HTML page via trafilatura; a reason string when nothing is found."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+        return f"HTML could not be parsed ({type(exc).__name__})"
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        return "no main text found in the HTML page"
+    title = one_line(getattr(doc, "title", None))
+    if title and text.startswith(title + "\n"):
+        text = text[len(title) + 1 :]
+    return Article(
+        id=make_article_id(key, text),
+        path=shown,
+        format="html",
+        text=text,
+        title=title,
+        outlet=one_line(getattr(doc, "sitename", None)),
+        url=one_line(getattr(doc, "url", None)) or url,
+        published=parse_date(getattr(doc, "date", None)),
+    )
+
+
+def _from_jsonl(text: str, shown: str, key: str, problems: list[Problem]) -> list[Article]:
+    """One article per JSON line; a bad line is a Problem naming its line number, the rest are kept."""
+    articles: list[Article] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(path=shown, reason=f"line {number}: invalid JSON ({exc.msg}); line skipped"))
+            continue
+        if not isinstance(record, dict):
+            problems.append(Problem(path=shown, reason=f"line {number}: not a JSON object; line skipped"))
+            continue
+        body = next((record[k] for k in ("text", "body", "content") if isinstance(record.get(k), str)), None)
+        if body is None or not body.strip():
+            problems.append(Problem(path=shown, reason=f"line {number}: no text (fields text/body/content); skipped"))
+            continue
+        body = _norm_newlines(body)
+        articles.append(
+            Article(
+                id=make_article_id(f"{key}#{number}", body),
+                path=shown,
+                format="jsonl",
+                text=body,
+                title=one_line(record.get("title")),
+                outlet=one_line(record.get("outlet", record.get("source"))),
+                url=one_line(record.get("url")),
+                published=parse_date(record.get("published", record.get("date"))),
+                summit=one_line(record.get("summit")),
+            )
+        )
+    return articles
+
+
+def read_file(path: Path, shown: str, key: str, *, max_bytes: int) -> Ingested:
+    """Read one file of a supported type into articles and problems; never raises for bad content."""
+    suffix = path.suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        from summarizer.feeds import read_feed
+
+        return read_feed(str(path), shown=shown, max_bytes=max_bytes)
+    fmt = TEXT_SUFFIXES.get(suffix)
+    if fmt is None:
+        kind = f"file type {suffix}" if suffix else "file without a suffix"
+        return Ingested(problems=[Problem(path=shown, reason=f"unsupported {kind} (supported: {SUPPORTED})")])
+    problems: list[Problem] = []
+    try:
+        if not path.is_file():
+            return Ingested(problems=[Problem(path=shown, reason="not a regular file")])
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Ingested(problems=[Problem(path=shown, reason=f"file too large ({size:,} bytes; limit {max_bytes:,})")])
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Ingested(problems=[Problem(path=shown, reason=f"cannot read: {exc.strerror or exc}")])
+    if len(data) > max_bytes:
+        return Ingested(problems=[Problem(path=shown, reason=f"file too large (over {max_bytes:,} bytes)")])
+    if not data:
+        return Ingested(problems=[Problem(path=shown, reason="empty file")])
+    if looks_binary(data):
+        return Ingested(problems=[Problem(path=shown, reason="binary file (contains NUL bytes); skipped")])
+    decoded = decode(data)
+    text = _norm_newlines(decoded.text)
+    if not text.strip():
+        return Ingested(problems=[Problem(path=shown, reason="only whitespace; nothing to read")])
+    if decoded.replaced > max(3, len(text) // 10):
+        return Ingested(problems=[Problem(path=shown, reason="not readable text (too many undecodable bytes)")])
+    if decoded.replaced:
+        problems.append(
+            Problem(path=shown, stage="decode", reason=f"invalid {decoded.encoding}: {decoded.replaced} bytes replaced")
+        )
+    elif not decoded.is_utf8:
+        problems.append(Problem(path=shown, stage="decode", reason=f"not UTF-8; decoded as {decoded.encoding}"))
+    if fmt == "txt":
+        articles = [Article(id=make_article_id(key, text), path=shown, format="txt", text=text, title=guess_title(text))]
+    elif fmt == "md":
+        article = _from_markdown(text, shown, key, problems)
+        articles = [article] if article else []
+    elif fmt == "html":
+        result = html_article(text, shown, key)
+        articles = [result] if isinstance(result, Article) else []
+        if isinstance(result, str):
+            problems.append(Problem(path=shown, reason=result))
+    else:
+        articles = _from_jsonl(text, shown, key, problems)
+    return Ingested(articles=articles, problems=problems)
+
+
+def _within(path: Path, root: Path) -> bool:
+    """True when `path` (resolved) lies inside `root` (resolved)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _walk(root: Path, shown_root: str) -> Iterator[tuple[Path, str, str] | Problem]:
+    """Files under `root` in sorted order as (path, shown path, key); symlinks leaving `root` as Problems."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(dirpath)
+        rel_dir = base.relative_to(root)
+        for name in sorted(dirnames):
+            if (base / name).is_symlink():
+                where = "outside the input folder" if not _within(base / name, root) else "to a folder"
+                yield Problem(path=os.path.join(shown_root, rel_dir, name), reason=f"symbolic link {where}; not followed")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = base / name
+            shown = os.path.normpath(os.path.join(shown_root, rel_dir, name))
+            if path.is_symlink() and not _within(path, root):
+                yield Problem(path=shown, reason="symbolic link pointing outside the input folder; not followed")
+                continue
+            yield path, shown, (rel_dir / name).as_posix()
+
+
+def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> Ingested:
+    """Read files, folders (recursively, sorted), feed files and http(s) feed URLs into articles and problems."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+
+    def add(result: Ingested) -> None:
+        articles.extend(result.articles)
+        problems.extend(result.problems)
+
+    for given in paths:
+        shown = str(given)
+        if re.match(r"https?://", shown, re.IGNORECASE):
+            from summarizer.feeds import read_feed
+
+            add(read_feed(shown, max_bytes=max_bytes))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for item in _walk(path, shown):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                else:
+                    add(read_file(item[0], item[1], item[2], max_bytes=max_bytes))
+        elif path.exists():
+            add(read_file(path, shown, path.name, max_bytes=max_bytes))
+        elif path.is_symlink():
+            problems.append(Problem(path=shown, reason="broken symbolic link"))
+        else:
+            problems.append(Problem(path=shown, reason="no such file or folder"))
+    return Ingested(articles=articles, problems=problems)
