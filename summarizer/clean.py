@@ -62,7 +62,7 @@ def is_sentence_like(text: str) -> bool:
 
 
 def is_hard_wrapped(text: str) -> bool:
-    """True for text wrapped at a fixed width (DUC style): most lines 30-100 chars, ending mid-sentence."""
+    """True for text wrapped at a fixed width (DUC style): lines of similar width that end mid-sentence."""
     lines = [line.rstrip() for line in text.split("\n")]
     filled = [line for line in lines if line.strip()]
     if len(filled) < 3 or max(len(line) for line in filled) > 110:
@@ -71,8 +71,11 @@ def is_hard_wrapped(text: str) -> bool:
     if len(inner) < 2:
         return False
     mid_sentence = sum(1 for line in inner if not _TERMINAL.search(line))
+    if len(filled) < 4:  # few lines: only when every joined line is wide, similar in width and ends mid-sentence
+        widths = [len(line) for line in inner]
+        return mid_sentence == len(inner) and min(widths) >= 40 and max(widths) - min(widths) <= 20
     wide = sum(1 for line in filled if 30 <= len(line) <= 100)
-    return wide >= 0.7 * len(filled) and mid_sentence >= 0.5 * len(inner)
+    return wide >= 0.7 * len(filled) and mid_sentence >= 0.6 * len(inner)
 
 
 def split_units(text: str) -> list[str]:

@@ -8,10 +8,11 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from summarizer.decode import decode, looks_binary
@@ -28,7 +29,7 @@ TEXT_SUFFIXES: dict[str, Format] = {
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 SUPPORTED = ", ".join([*TEXT_SUFFIXES, *FEED_SUFFIXES])
 _TITLE_END = re.compile(r"[.!?;,:]\s*$")
-_FRONT = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+_FRONT_BLOCK = re.compile(r"\A---[ \t]*\n(.*?)(?:\n|\A)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 class Ingested(BaseModel):
@@ -98,23 +99,22 @@ def _norm_newlines(text: str) -> str:
 
 
 def _from_markdown(text: str, shown: str, key: str, problems: list[Problem]) -> Article | None:
-    """Parse a Markdown file with optional YAML front matter; broken front matter keeps the body."""
-    import frontmatter
-
+    """Parse a Markdown file with optional YAML front matter; broken front matter keeps the body and notes it."""
     meta: Mapping[str, Any] = {}
     body = text
-    if _FRONT.match(text):
+    if text.startswith("---"):
+        match = _FRONT_BLOCK.match(text)
         try:
-            post = frontmatter.loads(text)
-            meta, body = post.metadata, post.content
-            if not isinstance(meta, Mapping):
-                raise ValueError("front matter is not a mapping of keys to values")
-        except Exception as exc:  # yaml errors come in many classes
+            if match is None:
+                raise ValueError("no closing --- line")
+            loaded = yaml.safe_load(match.group(1))
+            if loaded is not None and not isinstance(loaded, Mapping):
+                raise ValueError("not a mapping of keys to values")
+            meta, body = loaded or {}, text[match.end() :]
+        except (yaml.YAMLError, ValueError) as exc:
             reason = " ".join(str(exc).split())[:160] or type(exc).__name__
             problems.append(Problem(path=shown, reason=f"broken front matter ({reason}); metadata ignored, body kept"))
-            meta = {}
-            match = re.search(r"\n(?:---|\+\+\+)[ \t]*(?:\n|\Z)", text[3:])
-            body = text[3 + match.end() :] if match else text[text.index("\n") + 1 :]
+            body = text[match.end() :] if match else text
     if not body.strip():
         problems.append(Problem(path=shown, reason="no text after the front matter"))
         return None
@@ -257,25 +257,29 @@ def _within(path: Path, root: Path) -> bool:
     return True
 
 
-def _walk(root: Path, shown_root: str) -> Iterator[tuple[Path, str, str] | Problem]:
-    """Files under `root` in sorted order as (path, shown path, key); symlinks leaving `root` as Problems."""
+def _walk(root: Path, shown_root: str) -> list[tuple[Path, str, str] | Problem]:
+    """Files under `root` sorted by relative path, as (path, shown path, key); symlinks leaving `root` as Problems."""
+    found: list[tuple[str, tuple[Path, str, str] | Problem]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(dirpath)
         rel_dir = base.relative_to(root)
-        for name in sorted(dirnames):
-            if (base / name).is_symlink():
+        for name in dirnames:
+            if (base / name).is_symlink() and not name.startswith("."):
                 where = "outside the input folder" if not _within(base / name, root) else "to a folder"
-                yield Problem(path=os.path.join(shown_root, rel_dir, name), reason=f"symbolic link {where}; not followed")
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (base / d).is_symlink())
-        for name in sorted(filenames):
+                shown = os.path.normpath(os.path.join(shown_root, rel_dir, name))
+                found.append(((rel_dir / name).as_posix(), Problem(path=shown, reason=f"symbolic link {where}; not followed")))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (base / d).is_symlink()]
+        for name in filenames:
             if name.startswith("."):
                 continue
             path = base / name
+            key = (rel_dir / name).as_posix()
             shown = os.path.normpath(os.path.join(shown_root, rel_dir, name))
             if path.is_symlink() and not _within(path, root):
-                yield Problem(path=shown, reason="symbolic link pointing outside the input folder; not followed")
-                continue
-            yield path, shown, (rel_dir / name).as_posix()
+                found.append((key, Problem(path=shown, reason="symbolic link pointing outside the input folder; not followed")))
+            else:
+                found.append((key, (path, shown, key)))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> Ingested:
