@@ -212,7 +212,7 @@ def read_file(path: Path, shown: str, key: str, *, max_bytes: int) -> Ingested:
         if size > max_bytes:
             return Ingested(problems=[Problem(path=shown, reason=f"file too large ({size:,} bytes; limit {max_bytes:,})")])
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = handle.read(min(size, max_bytes) + 1)  # read(n) allocates n bytes up front
     except OSError as exc:
         return Ingested(problems=[Problem(path=shown, reason=f"cannot read: {exc.strerror or exc}")])
     if len(data) > max_bytes:
