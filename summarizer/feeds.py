@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from summarizer.decode import decode
+from summarizer.decode import decode, looks_binary
 from summarizer.ingest import Ingested, html_article, one_line
 from summarizer.models import Article, Problem
 
@@ -109,6 +109,9 @@ def read_feed(
                 page = fetch(client, link, retries=retries, max_bytes=max_bytes)
             except FetchError as exc:
                 problems.append(Problem(path=link, reason=f"page could not be fetched: {exc}"))
+                continue
+            if not page.strip() or looks_binary(page):
+                problems.append(Problem(path=link, reason="page is empty or not text"))
                 continue
             result = html_article(decode(page).text, link, link, url=link)
             if isinstance(result, str):

@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ TEXT_SUFFIXES: dict[str, Format] = {
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 SUPPORTED = ", ".join([*TEXT_SUFFIXES, *FEED_SUFFIXES])
 _TITLE_END = re.compile(r"[.!?;,:]\s*$")
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its parse errors become our Problems instead
 _FRONT_BLOCK = re.compile(r"\A---[ \t]*\n(.*?)(?:\n|\A)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
