@@ -30,6 +30,11 @@ _TITLES = frozenset(
     "Mr Mrs Ms Dr Gen Gov Sen Rep Lt Col Sgt Capt Maj Adm Prof Rev Cmdr Brig Pres Hon Mt Ft Messrs Mme Msgr Supt Insp"
     " Cpl Pvt Atty Amb".split()
 )
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_CLOCK_NEXT = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|(?:[ECMP][SD]?T|GMT|UTC)\b"
+)
 _CLOSER = re.compile(r"(?:''|[”’»])+(?=\s|$)")
 
 
@@ -147,7 +152,18 @@ def _block_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             spans.extend(_pysbd_spans(text, piece_start, piece_end))
         else:
             spans.append((piece_start, piece_end))
-    return spans
+    return _merge_times(text, spans)
+
+
+def _merge_times(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rejoin "at 5 p.m. | Friday ..." that pysbd cut after a.m./p.m. before a day, month or time zone."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and _CLOCK_END.search(text, out[-1][0], out[-1][1]) and _CLOCK_NEXT.match(text, start, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _regex_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -109,3 +109,10 @@ def test_positions_paragraphs_and_ids() -> None:
     assert [s.paragraph for s in statements] == [0, 0, 1]
     assert statements[2].id == f"a:{text.index('Third')}"
     assert all(s.article_id == "a" for s in statements)
+
+
+def test_clock_time_before_a_weekday_does_not_split() -> None:
+    assert sentences("The meeting ended at 5 p.m. Friday with a deal. It held.") == [
+        "The meeting ended at 5 p.m. Friday with a deal.",
+        "It held.",
+    ]
