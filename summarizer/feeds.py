@@ -74,7 +74,10 @@ def read_feed(
     max_bytes: int = 20_000_000,
     shown: str | None = None,
 ) -> Ingested:
-    """Read an RSS/Atom feed (URL or file) and the article page of each entry; failures become Problems."""
+    """Read an RSS/Atom feed (URL or file) and the article page of each entry; failures become Problems.
+
+    A URL that serves an HTML page instead of a feed is read as one article.
+    """
     import feedparser
 
     shown = shown or source
@@ -96,6 +99,11 @@ def read_feed(
             return Ingested(problems=[Problem(path=shown, reason=f"feed could not be read: {exc}")])
         parsed = feedparser.parse(data)
         entries = list(parsed.get("entries", []))
+        if not entries and source.lower().startswith(("http://", "https://")) and b"<html" in data[:4096].lower():
+            page = html_article(decode(data).text, source, source, url=source)  # an article URL, not a feed
+            if isinstance(page, str):
+                return Ingested(problems=[Problem(path=shown, reason=page)])
+            return Ingested(articles=[page.model_copy(update={"url": source})])
         if not entries:
             why = f"invalid feed XML ({parsed.get('bozo_exception')})" if parsed.get("bozo") else "feed has no entries"
             return Ingested(problems=[Problem(path=shown, reason=" ".join(why.split())[:300])])

@@ -133,3 +133,8 @@ def test_invalid_feed_file_is_a_problem_with_its_path(tmp_path: Path) -> None:
 def test_feed_url_is_accepted_by_read_inputs(server: str) -> None:
     outcome = read_inputs([f"{server}/bad.xml"])
     assert outcome.problems[0].path == f"{server}/bad.xml"
+
+
+def test_article_url_given_instead_of_a_feed_is_read_as_one_page(server: str) -> None:
+    outcome = read_inputs([f"{server}/good2"])
+    assert [a.title for a in outcome.articles] == ["Leaders sign border deal"] and not outcome.problems
