@@ -295,6 +295,8 @@ def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> 
 
     for given in paths:
         shown = str(given)
+        if isinstance(given, Path) and re.match(r"https?:/(?!/)", shown, re.IGNORECASE):
+            shown = shown.replace(":/", "://", 1)  # Path("http://x") collapsed the double slash
         if re.match(r"https?://", shown, re.IGNORECASE):
             from summarizer.feeds import read_feed
 

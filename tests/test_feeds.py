@@ -138,3 +138,8 @@ def test_feed_url_is_accepted_by_read_inputs(server: str) -> None:
 def test_article_url_given_instead_of_a_feed_is_read_as_one_page(server: str) -> None:
     outcome = read_inputs([f"{server}/good2"])
     assert [a.title for a in outcome.articles] == ["Leaders sign border deal"] and not outcome.problems
+
+
+def test_feed_url_wrapped_in_a_path_still_works(server: str) -> None:
+    outcome = read_inputs([Path(f"{server}/bad.xml")])
+    assert outcome.problems[0].path == f"{server}/bad.xml"
