@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -51,6 +52,10 @@ def run(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: outputs/<date>/).")] = None,
     budget: Annotated[Optional[int], typer.Option("--budget", help="Words per summary (default 100).")] = None,
     algorithm: Annotated[Optional[str], typer.Option("--algorithm", "-a", help="Summarizer (default nttr).")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Only what is new since the last --new digest.")] = False,
+    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or after.")] = None,
+    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or before.")] = None,
+    send: Annotated[bool, typer.Option("--send", help="Email the digest to subscribers afterwards.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize articles into digest.json, digest.md and index.html."""
@@ -58,12 +63,24 @@ def run(
     progress_logging(verbose)
     from summarizer.settings import load_settings
 
-    load_settings(budget_words=budget, algorithm=algorithm)  # fail before Prefect starts
-    from flows.digest import digest_flow
+    settings = load_settings(budget_words=budget, algorithm=algorithm)  # fail before Prefect starts
+    from summarizer.algorithms import get_algorithm
 
+    get_algorithm(settings.algorithm)
+    from flows.digest import digest_flow
+    from flows.runners import task_runner_for
+
+    flow = digest_flow.with_options(task_runner=task_runner_for(settings))
     print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
-    result = digest_flow(
-        inputs=list(inputs or ["seeds"]), out=str(out) if out else None, budget_words=budget, algorithm=algorithm
+    result = flow(
+        inputs=list(inputs or ["seeds"]),
+        out=str(out) if out else None,
+        budget_words=budget,
+        algorithm=algorithm,
+        new_only=new,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        send_email=send,
     )
     report_written(Path(result.out_dir), result.encoded)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from pathlib import Path
@@ -11,11 +12,13 @@ from prefect import flow
 from pydantic import BaseModel
 
 from flows import tasks
-from summarizer import __version__
+from flows.artifacts import publish_artifacts
+from summarizer import __version__, novelty
 from summarizer import digest as assemble
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, RunInfo
 from summarizer.settings import Settings, load_settings
+from summarizer.state import run_lock
 
 log = logging.getLogger("nttr")
 
@@ -45,24 +48,55 @@ def digest_flow(
     out: str | None = None,
     budget_words: int | None = None,
     algorithm: str | None = None,
+    new_only: bool = False,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    send_email: bool = False,
 ) -> RunResult:
-    """Summarize every article in `inputs` into a digest folder."""
+    """Summarize the articles in `inputs` (only what is new since the last digest, with `new_only`)."""
     settings = load_settings(budget_words=budget_words, algorithm=algorithm)
     out_dir = Path(out) if out else default_out_dir(settings)
+    # Runs that read or write the state store hold the data folder's lock: a second one waits, then refuses.
+    lock = run_lock(settings.data_dir) if (new_only or send_email) else contextlib.nullcontext()
+    with lock:
+        result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until)
+        if send_email:
+            from flows.mail_tasks import send_digest_email
 
+            send_digest_email(str(out_dir))
+    return result
+
+
+def summarize_into(
+    settings: Settings,
+    inputs: list[str],
+    out_dir: Path,
+    *,
+    new_only: bool,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> RunResult:
+    """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     got = tasks.read_inputs(inputs)
     articles, clean_problems = tasks.clean_articles(got.articles)
     problems = [*got.problems, *clean_problems]
     if not articles:
-        raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped; see above)")
+        raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
+    articles, notes = novelty.within(articles, since, until)
+    if new_only:
+        articles = tasks.select_new_articles(articles, str(settings.state_path))
+        if not articles:
+            notes.append("Nothing new since the last digest.")
 
     statements = tasks.split_statements(articles)
     vectors, encoded, hits = embed_all([s.text for s in statements], settings)
     merged, merged_vectors = tasks.merge_statements(statements, vectors, articles, settings.dedup_threshold)
+    if new_only and merged:
+        merged, merged_vectors = tasks.select_new_statements(merged, merged_vectors, settings.model_dump_json())
 
-    summits = tasks.group_summits(articles, statements, vectors)
+    summits = tasks.group_summits(articles, statements, vectors) if articles else []
     summit_of = assemble.summit_of_articles(summits)
-    clusters = tasks.cluster_themes(merged, merged_vectors, summit_of)
+    clusters = tasks.cluster_themes(merged, merged_vectors, summit_of) if merged else []
 
     def summarize(items, vecs):
         return tasks.summarize_group(items, vecs, settings.algorithm, settings.budget_words, settings.max_similarity)
@@ -73,15 +107,18 @@ def digest_flow(
     )
 
     digest = Digest(
-        run=assemble.stamp(run_info(settings)),
+        run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until)),
         stats=assemble.count_stats(articles, len(statements), merged),
         articles=tuple(assemble.article_infos(articles, summit_of)),
         summits=tuple(summits),
         themes=tuple(themes),
         problems=assemble.sorted_problems(problems),
-        notes=tuple(assemble.grouping_notes(summits)),
+        notes=tuple([*notes, *assemble.grouping_notes(summits)]),
     )
     tasks.write_digest(digest, str(out_dir))
+    if new_only:
+        tasks.record_digest(digest, str(out_dir), articles, merged, str(settings.state_path))
+    publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
 
@@ -100,7 +137,7 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     return vectors, encoded, hits
 
 
-def run_info(settings: Settings) -> RunInfo:
+def run_info(settings: Settings, **scope: object) -> RunInfo:
     """What the digest says about how it was made."""
     return RunInfo(
         algorithm=settings.algorithm,
@@ -108,6 +145,7 @@ def run_info(settings: Settings) -> RunInfo:
         model=settings.model,
         dedup_threshold=settings.dedup_threshold,
         version=__version__,
+        **scope,
     )
 
 

@@ -94,3 +94,68 @@ __all__ = [
     "summarize_group",
     "write_digest",
 ]
+
+
+@task(name="select-new-articles", retries=2, retry_delay_seconds=1)
+def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
+    """Keep the articles no earlier digest covered (by id and by content)."""
+    from summarizer import novelty
+    from summarizer.state import StateStore
+
+    hashes = {a.id: novelty.article_hash(a) for a in articles}
+    with StateStore(Path(state_path)) as store:
+        unseen = store.unseen_contents(hashes)
+    fresh = novelty.new_articles(articles, set(hashes) - unseen)
+    log.info("%d of %d articles are new since the last digest", len(fresh), len(articles))
+    return fresh
+
+
+@task(name="select-new-statements", retries=2, retry_delay_seconds=1)
+def select_new_statements(
+    merged: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
+) -> tuple[list[MergedStatement], np.ndarray]:
+    """Drop the statements an earlier digest already reported (same text, or a near-duplicate of it)."""
+    from summarizer import novelty
+    from summarizer.settings import Settings
+    from summarizer.state import StateStore
+
+    settings = Settings.model_validate_json(settings_json)
+    with StateStore(settings.state_path) as store:
+        keys = store.reported_statement_keys()
+        reported = store.reported_statements()
+    reported_vectors = None
+    if reported:
+        embedder = embedder_for(settings.model, settings.batch_size)
+        reported_vectors = embed.encode_cached(embedder, [t for _, t in reported], settings.cache_dir).vectors
+    split = novelty.new_statements(
+        merged,
+        keys,
+        vectors=vectors,
+        reported=[k for k, _ in reported],
+        reported_vectors=reported_vectors,
+        threshold=settings.dedup_threshold,
+    )
+    log.info("%d of %d statements are new (%d already reported)", len(split.new), len(merged), len(split.repeated))
+    return split.new, split.vectors
+
+
+@task(name="record-digest", retries=2, retry_delay_seconds=1)
+def record_digest(
+    digest: Digest, out_dir: str, articles: Sequence[Article], merged: Sequence[MergedStatement], state_path: str
+) -> str:
+    """Remember what this digest covered, so the next `--new` digest covers only what came after."""
+    from summarizer import novelty
+    from summarizer.outputs import digest_id
+    from summarizer.state import StateStore
+
+    ident = digest_id(digest)
+    wordings = [t for m in merged for t in dict.fromkeys([m.text, *(s.text for s in m.statements)])]
+    with StateStore(Path(state_path)) as store:
+        store.record_digest(
+            ident,
+            out_dir,
+            articles={a.id: (novelty.article_hash(a), a.path) for a in articles},
+            statements=wordings,
+            json_path=str(Path(out_dir) / "digest.json"),
+        )
+    return ident
