@@ -26,7 +26,7 @@ def embedder_for(model: str, batch_size: int) -> embed.Embedder:
 
 @task(name="ingest", retries=1, retry_delay_seconds=2, timeout_seconds=1800)
 def read_inputs(paths: Sequence[str]) -> ingest.Ingested:
-    got = ingest.read_inputs([Path(p) for p in paths])
+    got = ingest.read_inputs(list(paths))  # strings: a feed URL must not become a Path
     log.info("read %d articles (%d problems)", len(got.articles), len(got.problems))
     return got
 
