@@ -11,6 +11,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from summarizer.errors import InputError
 from summarizer.models import Digest
 from summarizer.render import render_html, render_markdown
 
@@ -83,8 +86,32 @@ def write_schema(path: Path = SCHEMA_PATH) -> Path:
 
 
 def read_digest(folder: Path) -> Digest:
-    """Load the digest a run wrote into folder (its digest.json)."""
-    return Digest.model_validate_json((Path(folder) / "digest.json").read_text(encoding="utf-8"))
+    """Load the digest a run wrote into folder (its digest.json); InputError when missing or invalid."""
+    path = Path(folder) / "digest.json"
+    try:
+        return Digest.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), "no digest here; run `nttr run` first, or name a digest folder") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "top level"
+        raise InputError(str(path), f"not a digest written by this nttr ({where}: {err['msg']})") from None
+
+
+def digest_id(digest: Digest) -> str:
+    """A stable id of a digest's content (hash of its JSON): the key of the delivery ledger and state."""
+    return hashlib.blake2b(digest.model_dump_json().encode("utf-8"), digest_size=8).hexdigest()
+
+
+def latest_digest_dir(root: Path) -> Path:
+    """The folder under root (or root itself) holding the most recently written digest.json."""
+    root = Path(root)
+    found = [p.parent for p in (root / "digest.json", *root.glob("*/digest.json")) if p.is_file()]
+    if not found:
+        raise InputError(str(root), "no digest folder found here; run `nttr run` first, or name a digest folder")
+    return max(found, key=lambda d: ((d / "digest.json").stat().st_mtime_ns, str(d)))
 
 
 if __name__ == "__main__":  # python -m summarizer.outputs --schema
