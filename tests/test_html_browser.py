@@ -124,3 +124,35 @@ def test_digest_in_a_narrow_window_has_no_horizontal_scroll(tmp_path: Path, make
     dom = chromium(probe, tmp_path / "profile", "--window-size=360,800", "--dump-dom")
     width, viewport = dom.split('data-w="', 1)[1].split('"', 1)[0].split("/")
     assert int(width) <= int(viewport)
+
+
+def test_email_html_part_shows_summaries_with_sources(tmp_path: Path):
+    """The HTML part of a digest email, opened as a page: summaries with their sources (screenshot kept)."""
+    from summarizer.mail import build_message
+    from summarizer.subscribers import Subscriber
+
+    msg = build_message(sample_digest(), Subscriber(email="ann@example.org", name="Ann"), sender="nttr@example.org")
+    page = tmp_path / "email.html"
+    page.write_text(msg.get_body(("html",)).get_content(), encoding="utf-8")
+    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    assert "He urged the bloc to pursue open, constructive dialogue." in dom
+    assert "The Astana Times: Tokayev on the peace formula</a>" in dom and "reported by 2 outlets" in dom
+    assert "nttr subscribers remove ann@example.org" in dom
+    shot = tmp_path / "email.png"
+    chromium(page, tmp_path / "profile2", "--window-size=700,1400", f"--screenshot={shot}")
+    assert shot.stat().st_size > 20_000
+    shutil.copy(shot, Path("/tmp/nttr-email.png"))
+
+
+def test_hostile_email_html_runs_no_script_and_sends_no_request(tmp_path: Path, beacon: tuple[int, list[str]]):
+    from summarizer.mail import build_message
+    from summarizer.subscribers import Subscriber
+
+    port, hits = beacon
+    msg = build_message(hostile_digest(port), Subscriber(email="ann@example.org"), sender="nttr@example.org")
+    page = tmp_path / "email.html"
+    page.write_text(msg.get_body(("html",)).get_content(), encoding="utf-8")
+    dom = chromium(page, tmp_path / "profile", "--dump-dom")
+    assert "&lt;script&gt;document.title='PWNED'" in dom
+    assert 'data-pwned="' not in dom and "<script" not in dom.lower()
+    assert hits == []
