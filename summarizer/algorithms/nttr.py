@@ -1,0 +1,133 @@
+"""nttr's default: the sentences that cover the most shared concepts within the budget, found exactly.
+
+Concept coverage after Gillick and Favre (2009): concepts are stemmed word bigrams (and, weighted down,
+content words), weighted by the square of the number of articles using them (see `concepts.py`); an integer
+linear program picks the set of sentences, within the word budget and with no two sentences above
+`max_similarity`, whose covered concepts weigh the most. A small secondary reward for
+embedding centrality and early position breaks ties between equally covering sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+from summarizer.algorithms.concepts import Concept, concept_weights
+from summarizer.models import MergedStatement
+from summarizer.select import select_by_rating, word_count
+
+
+@dataclass(frozen=True)
+class ConceptCoverage:
+    """Exact concept-coverage selection (ILP), with centrality and position as tie-breakers."""
+
+    name: str = "nttr"
+    min_words: int = 8
+    """Shorter sentences are left out (headlines, datelines, fragments), unless nothing else is left."""
+    min_support: int = 2
+    power: float = 2.0
+    unigram_weight: float = 0.1
+    tie_weight: float = 0.01
+    time_limit: float = 20.0
+
+    def prior(self, items: Sequence[MergedStatement], vectors: np.ndarray) -> np.ndarray:
+        """Per-item score in [0, 1]: embedding centrality times an early-position prior."""
+        if len(items) == 0:
+            return np.zeros(0)
+        centroid = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(centroid))
+        central = vectors @ (centroid / norm) if norm else np.zeros(len(items))
+        position = np.array([1.0 / (1.0 + min(s.position for s in item.statements)) for item in items])
+        return np.clip(central, 0.0, 1.0) * (0.5 + 0.5 * position)
+
+    def select(
+        self, items: Sequence[MergedStatement], vectors: np.ndarray, *, budget_words: int, max_similarity: float
+    ) -> list[int]:
+        """Indices of the chosen items, in index order."""
+        if not items:
+            return []
+        lengths = np.array([word_count(item.text) for item in items])
+        eligible = [i for i in range(len(items)) if lengths[i] >= self.min_words and lengths[i] <= budget_words]
+        if not eligible:
+            eligible = [i for i in range(len(items)) if 0 < lengths[i] <= budget_words]
+        if not eligible:
+            return []
+        prior = self.prior(items, vectors)
+        grams, weights = concept_weights(
+            [items[i] for i in eligible],
+            min_support=self.min_support,
+            power=self.power,
+            unigram_weight=self.unigram_weight,
+        )
+        if not weights:
+            return select_by_rating(
+                [prior[i] if i in set(eligible) else -1.0 for i in range(len(items))],
+                [int(x) if i in set(eligible) else 0 for i, x in enumerate(lengths)],
+                vectors,
+                budget_words=budget_words,
+                max_similarity=max_similarity,
+            )
+        chosen = self._solve(eligible, grams, weights, lengths, prior, vectors, budget_words, max_similarity)
+        return sorted(chosen)
+
+    def _solve(
+        self,
+        eligible: list[int],
+        grams: list[set[Concept]],
+        weights: dict[Concept, float],
+        lengths: np.ndarray,
+        prior: np.ndarray,
+        vectors: np.ndarray,
+        budget_words: int,
+        max_similarity: float,
+    ) -> list[int]:
+        """Solve the ILP over the eligible items; returns original indices."""
+        concepts = sorted(weights)
+        index = {c: k for k, c in enumerate(concepts)}
+        n, m = len(eligible), len(concepts)
+        # Variables: x_0..x_{n-1} (sentences), then y_0..y_{m-1} (concepts).
+        cost = np.concatenate([-self.tie_weight * prior[eligible], -np.array([weights[c] for c in concepts])])
+        rows, cols, vals = [], [], []
+        r = 0
+        # Budget: sum len_i x_i <= budget.
+        for j, i in enumerate(eligible):
+            rows.append(r), cols.append(j), vals.append(float(lengths[i]))
+        lower, upper = [-np.inf], [float(budget_words)]
+        r += 1
+        # Coverage: y_c <= sum of x_i over sentences containing c.
+        for k, c in enumerate(concepts):
+            rows.append(r + k), cols.append(n + k), vals.append(1.0)
+        for j, gs in enumerate(grams):
+            for c in gs:
+                if c in index:
+                    rows.append(r + index[c]), cols.append(j), vals.append(-1.0)
+        lower += [-np.inf] * m
+        upper += [0.0] * m
+        r += m
+        # Redundancy: x_i + x_j <= 1 when the two sentences are too similar.
+        sims = vectors[eligible] @ vectors[eligible].T
+        for a, b in zip(*np.nonzero(np.triu(sims > max_similarity, k=1))):
+            rows += [r, r]
+            cols += [int(a), int(b)]
+            vals += [1.0, 1.0]
+            lower.append(-np.inf)
+            upper.append(1.0)
+            r += 1
+        matrix = coo_matrix((vals, (rows, cols)), shape=(r, n + m)).tocsr()
+        result = milp(
+            cost,
+            constraints=LinearConstraint(matrix, lower, upper),
+            integrality=np.ones(n + m),
+            bounds=Bounds(0, 1),
+            options={"time_limit": self.time_limit, "presolve": True},
+        )
+        if result.x is None:
+            return []
+        return [eligible[j] for j in range(n) if result.x[j] > 0.5]
+
+
+ALGORITHM = ConceptCoverage()
