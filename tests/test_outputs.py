@@ -31,6 +31,15 @@ def test_rewriting_the_same_digest_gives_identical_bytes(tmp_path: Path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_written_files_are_readable_by_others_under_the_usual_umask(tmp_path: Path):
+    old = os.umask(0o022)
+    try:
+        paths = write_digest(sample_digest(), tmp_path)
+    finally:
+        os.umask(old)
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in paths)
+
+
 def test_write_digest_leaves_no_temporary_files(tmp_path: Path):
     write_digest(sample_digest(), tmp_path)
     write_digest(sample_digest(), tmp_path)
