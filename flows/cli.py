@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet_prefect()
     register_subcommands()
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n in this mode
     except NttrError as exc:
         print(f"nttr: error: {exc}", file=sys.stderr)
         return 1
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.exceptions.Abort):
             return 1
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":
