@@ -30,6 +30,12 @@ def quiet_prefect() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    home = os.environ.get("PREFECT_HOME")
+    if home:  # Prefect does not create it, and then fails to open its database with a traceback
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
 
 
 def progress_logging(verbose: bool) -> None:

@@ -24,7 +24,7 @@ def embedder_for(model: str, batch_size: int) -> embed.Embedder:
     return embed.load_embedder(model, batch_size=batch_size)
 
 
-@task(name="ingest", retries=1, retry_delay_seconds=2, timeout_seconds=1800)
+@task(name="ingest", retries=1, retry_delay_seconds=2)
 def read_inputs(paths: Sequence[str]) -> ingest.Ingested:
     got = ingest.read_inputs(list(paths))  # strings: a feed URL must not become a Path
     log.info("read %d articles (%d problems)", len(got.articles), len(got.problems))
@@ -44,7 +44,7 @@ def split_statements(articles: Sequence[Article]) -> list[Statement]:
     return found
 
 
-@task(name="embed", retries=1, retry_delay_seconds=2, timeout_seconds=3600)
+@task(name="embed", retries=1, retry_delay_seconds=2)
 def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
     return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
 
