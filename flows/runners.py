@@ -13,11 +13,12 @@ The results do not depend on the runner: tasks are pure and the flow gathers the
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from summarizer.errors import ConfigError
-from summarizer.settings import Settings
+from summarizer.settings import Settings, load_settings
 
 DEFAULT_DASK_WORKERS = 2
 
@@ -57,3 +58,14 @@ def task_runner_for(settings: Settings, *, n_workers: int | None = None) -> Task
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=local_cluster_kwargs(n_workers))
     raise ConfigError(f"setting task_runner (NTTR_TASK_RUNNER): unknown runner {settings.task_runner!r}; use default or dask")
+
+
+def deploy_values() -> dict[str, str]:
+    """A `prefect deploy` build step (see prefect.yaml): the values templated into the deployments.
+
+    timezone: the daily schedule's zone, from nttr's settings (NTTR_TIMEZONE or the NTTR_CONFIG file;
+    default UTC), validated like every setting. repo: the folder `prefect deploy` runs in, where a
+    process worker on this machine starts each flow run.
+    """
+    settings = load_settings()
+    return {"timezone": settings.timezone, "repo": str(Path.cwd().resolve())}
