@@ -80,7 +80,11 @@ def load_embedder(name_or_path: str = DEFAULT_MODEL, *, batch_size: int = 64) ->
                 f"model {name_or_path!r} not found: use {DEFAULT_MODEL} or a path to a sentence-transformers folder"
             )
         name = str(path.resolve())
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
+        import transformers
+
+        transformers.utils.logging.disable_progress_bar()
         from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(path), device="cpu")

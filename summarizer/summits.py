@@ -7,7 +7,8 @@ Order of evidence:
    when it sits in a sentence about a meeting, its host city ("summit in X", "X hosted", "held in X", but not
    "the SCO summit in X": another organisation's event), and "videoconference"/"virtual meeting";
    conflicting dates or places forbid two articles from sharing a summit (cannot-link);
-3. content: average-linkage clustering of TF-IDF article vectors blended with mean statement embeddings.
+3. content: complete-linkage clustering of TF-IDF article vectors (whole text blended with the lead
+   sentences; optionally mean statement embeddings). DUC 2004 dev, 250 docs pooled: B-cubed F1 0.940, ARI 0.908.
    Two clusters merge only when their similarity is above `min_similarity` AND above the similarity seen
    between articles known to be about different events in the same corpus (when there are such pairs):
    an article that is no closer to one event than different events are to each other stays on its own,
