@@ -33,6 +33,8 @@ def quiet_prefect() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TQDM_DISABLE", "1")
+    # The temporary server can take over 20 s (Prefect's default) to start on a busy or cold laptop.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     home = os.environ.get("PREFECT_HOME")
     if home:  # Prefect does not create it, and then fails to open its database with a traceback
         Path(home).expanduser().mkdir(parents=True, exist_ok=True)
