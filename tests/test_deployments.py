@@ -76,6 +76,8 @@ def test_deploy_all_then_a_worker_runs_on_demand_and_event_triggered_runs(tmp_pa
         first = demo.wait_for_run(url, on_demand["id"], run_id=run_id, timeout=900, log=home / "worker.log")
         assert first["state_type"] == "COMPLETED", demo.tail(home / "worker.log")
         assert digest_of(out1)["stats"]["articles"] == 2
+        artifacts = demo.api(url, "POST", "/artifacts/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+        assert sorted(a["key"] for a in artifacts) == ["nttr-digest", "nttr-output", "nttr-summits-themes"]
 
         out2 = tmp_path / "out-on-arrival"
         payload = {"inputs": [str(arrived)], "out": str(out2), "budget_words": 60}
