@@ -40,6 +40,13 @@ def quiet_prefect() -> None:
         Path(home).expanduser().mkdir(parents=True, exist_ok=True)
 
 
+class HideUserErrors(logging.Filter):
+    """Drop Prefect's log of a failed run when the failure is an NttrError (it logs it with a traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], NttrError))
+
+
 def progress_logging(verbose: bool) -> None:
     """Print the library's progress lines (logger `nttr`) to stderr, one short line each."""
     start = time.monotonic()
@@ -77,6 +84,9 @@ def run(
     get_algorithm(settings.algorithm)
     from flows.digest import digest_flow
     from flows.runners import task_runner_for
+
+    for name in ("prefect.flow_runs", "prefect.task_runs"):  # our errors get one line from main(), not a traceback
+        logging.getLogger(name).addFilter(HideUserErrors())
 
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
     print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
