@@ -77,7 +77,7 @@ def summarize_into(
     until: dt.date | None,
 ) -> RunResult:
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
-    got = tasks.read_inputs(inputs)
+    got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
     articles, clean_problems = tasks.clean_articles(got.articles)
     problems = [*got.problems, *clean_problems]
     if not articles:

@@ -25,8 +25,9 @@ def embedder_for(model: str, batch_size: int) -> embed.Embedder:
 
 
 @task(name="ingest", retries=1, retry_delay_seconds=2)
-def read_inputs(paths: Sequence[str]) -> ingest.Ingested:
-    got = ingest.read_inputs(list(paths))  # strings: a feed URL must not become a Path
+def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries: int = 2) -> ingest.Ingested:
+    # Strings, not Paths: a feed URL must keep its "//".
+    got = ingest.read_inputs(list(paths), fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
     log.info("read %d articles (%d problems)", len(got.articles), len(got.problems))
     return got
 

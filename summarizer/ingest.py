@@ -195,13 +195,15 @@ def _from_jsonl(text: str, shown: str, key: str, problems: list[Problem]) -> lis
     return articles
 
 
-def read_file(path: Path, shown: str, key: str, *, max_bytes: int) -> Ingested:
+def read_file(
+    path: Path, shown: str, key: str, *, max_bytes: int, fetch_timeout: float = 10.0, fetch_retries: int = 2
+) -> Ingested:
     """Read one file of a supported type into articles and problems; never raises for bad content."""
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         from summarizer.feeds import read_feed
 
-        return read_feed(str(path), shown=shown, max_bytes=max_bytes)
+        return read_feed(str(path), shown=shown, max_bytes=max_bytes, timeout=fetch_timeout, retries=fetch_retries)
     fmt = TEXT_SUFFIXES.get(suffix)
     if fmt is None:
         kind = f"file type {suffix}" if suffix else "file without a suffix"
@@ -284,8 +286,14 @@ def _walk(root: Path, shown_root: str) -> list[tuple[Path, str, str] | Problem]:
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
-def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> Ingested:
-    """Read files, folders (recursively, sorted), feed files and http(s) feed URLs into articles and problems."""
+def read_inputs(
+    paths: Sequence[Path | str], *, max_bytes: int = 20_000_000, fetch_timeout: float = 10.0, fetch_retries: int = 2
+) -> Ingested:
+    """Read files, folders (recursively, sorted), feed files and http(s) feed URLs into articles and problems.
+
+    `fetch_timeout` (seconds) and `fetch_retries` apply to every feed and linked page fetched over HTTP.
+    """
+    fetch = {"fetch_timeout": fetch_timeout, "fetch_retries": fetch_retries}
     articles: list[Article] = []
     problems: list[Problem] = []
 
@@ -300,7 +308,7 @@ def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> 
         if re.match(r"https?://", shown, re.IGNORECASE):
             from summarizer.feeds import read_feed
 
-            add(read_feed(shown, max_bytes=max_bytes))
+            add(read_feed(shown, max_bytes=max_bytes, timeout=fetch_timeout, retries=fetch_retries))
             continue
         path = Path(given)
         if path.is_dir():
@@ -308,9 +316,9 @@ def read_inputs(paths: Sequence[Path | str], *, max_bytes: int = 20_000_000) -> 
                 if isinstance(item, Problem):
                     problems.append(item)
                 else:
-                    add(read_file(item[0], item[1], item[2], max_bytes=max_bytes))
+                    add(read_file(item[0], item[1], item[2], max_bytes=max_bytes, **fetch))
         elif path.exists():
-            add(read_file(path, shown, path.name, max_bytes=max_bytes))
+            add(read_file(path, shown, path.name, max_bytes=max_bytes, **fetch))
         elif path.is_symlink():
             problems.append(Problem(path=shown, reason="broken symbolic link"))
         else:

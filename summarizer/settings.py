@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
+    fetch_timeout: float = Field(10.0, gt=0, le=600, description="Seconds to wait for a feed or page over HTTP.")
+    fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed or page after a 5xx or a timeout.")
 
     smtp_host: str = "localhost"
     smtp_port: int = Field(25, ge=1, le=65535)
