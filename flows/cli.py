@@ -123,13 +123,18 @@ def report_written(out_dir: Path, encoded: int) -> None:
 
 
 def register_subcommands() -> None:
-    """Commands whose modules are owned elsewhere: evaluation, benchmark, subscribers, sending."""
-    from flows import cli_eval, cli_mail
+    """Commands whose modules live beside this one: evaluation, benchmark, subscribers, sending."""
+    import importlib.util
 
-    app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
-    app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
+    from flows import cli_mail
+
     app.add_typer(cli_mail.subscribers_app, name="subscribers", help="Manage who gets the digest by email.")
     app.command("send", help="Email a digest to its subscribers, exactly once each.")(cli_mail.send)
+    if importlib.util.find_spec("flows.cli_eval") is not None:
+        from flows import cli_eval
+
+        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
+        app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
 
 
 def main(argv: list[str] | None = None) -> int:
