@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated, Optional
 
 import typer
 
-from summarizer.errors import NttrError
+from summarizer.errors import NttrError, StateError
 
 app = typer.Typer(
     name="nttr",
@@ -89,18 +91,42 @@ def run(
         logging.getLogger(name).addFilter(HideUserErrors())
 
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
-    print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
-    result = flow(
-        inputs=list(inputs or ["seeds"]),
-        out=str(out) if out else None,
-        budget_words=budget,
-        algorithm=algorithm,
-        new_only=new,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        send_email=send,
-    )
+    with one_run_per_prefect_home():
+        print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
+        result = flow(
+            inputs=list(inputs or ["seeds"]),
+            out=str(out) if out else None,
+            budget_words=budget,
+            algorithm=algorithm,
+            new_only=new,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            send_email=send,
+        )
     report_written(Path(result.out_dir), result.encoded)
+
+
+@contextlib.contextmanager
+def one_run_per_prefect_home(timeout: float = 3600.0) -> Iterator[None]:
+    """Queue runs that share a Prefect home: two temporary Prefect servers starting at once on a new
+    home race on its database migrations (and one dies with a traceback)."""
+    from filelock import FileLock, Timeout
+
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(home / "nttr-run.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"nttr: waiting for another nttr run using {home} to finish ...", file=sys.stderr)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise StateError(f"another nttr run has held {home} for {timeout:.0f} s; try again later") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def report_written(out_dir: Path, encoded: int) -> None:
