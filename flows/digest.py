@@ -98,8 +98,10 @@ def summarize_into(
     summit_of = assemble.summit_of_articles(summits)
     clusters = tasks.cluster_themes(merged, merged_vectors, summit_of) if merged else []
 
+    settings_json = settings.model_dump_json()
+
     def summarize(items, vecs):
-        return tasks.summarize_group(items, vecs, settings.algorithm, settings.budget_words, settings.max_similarity)
+        return tasks.summarize_group(items, vecs, settings_json)
 
     summits = assemble.summarize_summits(summits, merged, merged_vectors, summarize)
     themes = assemble.summarize_themes(

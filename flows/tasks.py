@@ -10,18 +10,18 @@ from pathlib import Path
 import numpy as np
 from prefect import task
 
-from summarizer import clean, dedup, embed, ingest, outputs, sentences, summits, themes
+from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
 from summarizer.algorithms import get_algorithm
-from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, Theme
-from summarizer.summarize import summarize
+from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
+from summarizer.settings import Settings
 
 log = logging.getLogger("nttr")
 
 
 @functools.lru_cache(maxsize=4)
 def embedder_for(model: str, batch_size: int) -> embed.Embedder:
-    """One loaded model per process, shared by the tasks that run there."""
-    return embed.load_embedder(model, batch_size=batch_size)
+    """One model per process, shared by the tasks that run there, loaded only if something needs encoding."""
+    return embed.LazyEmbedder(model, batch_size=batch_size)
 
 
 @task(name="ingest", retries=1, retry_delay_seconds=2)
@@ -71,10 +71,18 @@ def cluster_themes(
 
 @task(name="summaries")
 def summarize_group(
-    items: Sequence[MergedStatement], vectors: np.ndarray, algorithm: str, budget_words: int, max_similarity: float
-):
-    get_algorithm(algorithm)  # fail early with the list of valid names
-    return summarize(items, vectors, algorithm=algorithm, budget_words=budget_words, max_similarity=max_similarity)
+    items: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
+) -> list[SummaryItem]:
+    """One summary; its choice is remembered, so an unchanged group is not summarized again."""
+    s = Settings.model_validate_json(settings_json)
+    get_algorithm(s.algorithm)  # fail early with the list of valid names
+    knobs = {"algorithm": s.algorithm, "budget_words": s.budget_words, "max_similarity": s.max_similarity}
+    key = summary_cache.summary_key([i.text for i in items], model=s.model, **knobs)
+    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))
+    if chosen is None:
+        chosen = summarize.choose(items, vectors, **knobs)
+        summary_cache.save_choice(s.cache_dir, key, chosen)
+    return summarize.summary_of(items, chosen)
 
 
 @task(name="write", retries=2, retry_delay_seconds=1)
@@ -117,7 +125,6 @@ def select_new_statements(
 ) -> tuple[list[MergedStatement], np.ndarray]:
     """Drop the statements an earlier digest already reported (same text, or a near-duplicate of it)."""
     from summarizer import novelty
-    from summarizer.settings import Settings
     from summarizer.state import StateStore
 
     settings = Settings.model_validate_json(settings_json)

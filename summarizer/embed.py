@@ -94,6 +94,33 @@ def load_embedder(name_or_path: str = DEFAULT_MODEL, *, batch_size: int = 64) ->
     return SentenceTransformerEmbedder(model, name, batch_size=batch_size)
 
 
+def model_name(name_or_path: str) -> str:
+    """The name vectors are cached under: the default model's name, or the resolved folder of another."""
+    return DEFAULT_MODEL if name_or_path in _DEFAULT_NAMES else str(Path(name_or_path).expanduser().resolve())
+
+
+class LazyEmbedder:
+    """An embedder that loads its model on first use, so a rerun whose vectors are all cached never loads it."""
+
+    def __init__(self, name_or_path: str = DEFAULT_MODEL, *, batch_size: int = 64) -> None:
+        self.name = model_name(name_or_path)
+        self._name_or_path = name_or_path
+        self._batch_size = batch_size
+        self._model: SentenceTransformerEmbedder | None = None
+
+    @property
+    def dim(self) -> int:
+        return self.loaded().dim
+
+    def loaded(self) -> SentenceTransformerEmbedder:
+        if self._model is None:
+            self._model = load_embedder(self._name_or_path, batch_size=self._batch_size)
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.loaded().encode(texts)
+
+
 class Encoded(BaseModel):
     """Vectors for a list of texts, and how many came from the model versus the cache."""
 

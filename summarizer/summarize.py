@@ -21,18 +21,18 @@ def reading_order(items: Sequence[MergedStatement]) -> list[int]:
     )
 
 
-def summarize(
+def choose(
     items: Sequence[MergedStatement],
     vectors: np.ndarray,
     *,
     algorithm: str = "nttr",
     budget_words: int = 100,
     max_similarity: float = 0.85,
-) -> list[SummaryItem]:
-    """A summary of `items` (rows of `vectors` are their L2-normalised embeddings) by the named algorithm.
+) -> list[int]:
+    """Indices of the items a summary by the named algorithm keeps, in reading order.
 
-    Sentences are verbatim `item.text`, in reading order; the total stays within `budget_words` words and no
-    two chosen sentences have cosine similarity above `max_similarity`.
+    Rows of `vectors` are the items' L2-normalised embeddings. The chosen sentences stay within
+    `budget_words` words and no two have cosine similarity above `max_similarity`.
     """
     chosen_algorithm = get_algorithm(algorithm)
     if len(items) == 0:
@@ -43,9 +43,22 @@ def summarize(
     chosen = set(
         chosen_algorithm.select(items, vectors, budget_words=budget_words, max_similarity=max_similarity)
     )
-    order = reading_order(items)
-    return [
-        SummaryItem(text=items[i].text, sources=items[i].sources, outlets=items[i].outlets)
-        for i in order
-        if i in chosen
-    ]
+    return [i for i in reading_order(items) if i in chosen]
+
+
+def summary_of(items: Sequence[MergedStatement], chosen: Sequence[int]) -> list[SummaryItem]:
+    """The summary made of the chosen items: their verbatim text, sources and outlet counts."""
+    return [SummaryItem(text=items[i].text, sources=items[i].sources, outlets=items[i].outlets) for i in chosen]
+
+
+def summarize(
+    items: Sequence[MergedStatement],
+    vectors: np.ndarray,
+    *,
+    algorithm: str = "nttr",
+    budget_words: int = 100,
+    max_similarity: float = 0.85,
+) -> list[SummaryItem]:
+    """A summary of `items` by the named algorithm: verbatim sentences in reading order (see `choose`)."""
+    chosen = choose(items, vectors, algorithm=algorithm, budget_words=budget_words, max_similarity=max_similarity)
+    return summary_of(items, chosen)

@@ -1,0 +1,43 @@
+"""Remember which statements each summary chose, so a rerun over unchanged input summarizes nothing again.
+
+A summary's choice depends only on the statements' texts (their vectors follow from the texts and the
+model) and on the algorithm, budget and similarity cap, so that is the key. Entries are tiny JSON files
+written atomically under the cache folder; a damaged entry is ignored and recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from summarizer.outputs import write_atomic
+
+FOLDER = "summaries"
+
+
+def summary_key(texts: Sequence[str], *, model: str, algorithm: str, budget_words: int, max_similarity: float) -> str:
+    """The cache key of one summary: a hash of everything its choice depends on."""
+    h = hashlib.sha256(f"{model}\0{algorithm}\0{budget_words}\0{max_similarity!r}".encode())
+    for text in texts:
+        h.update(b"\0" + text.encode("utf-8"))
+    return h.hexdigest()
+
+
+def load_choice(cache_dir: Path, key: str, size: int) -> list[int] | None:
+    """The remembered choice for `key`, or None when unknown or unusable for `size` statements."""
+    try:
+        chosen = json.loads((Path(cache_dir) / FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(chosen, list) or not all(isinstance(i, int) and 0 <= i < size for i in chosen):
+        return None
+    return chosen
+
+
+def save_choice(cache_dir: Path, key: str, chosen: Sequence[int]) -> None:
+    """Remember a summary's choice (indices into its statements, in reading order)."""
+    folder = Path(cache_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / f"{key}.json", json.dumps(list(chosen)))
