@@ -1,0 +1,59 @@
+"""DUC 2004 evaluation on two topics: the table's shape, scores in range, saved summaries verbatim."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from summarizer.algorithms import ALGORITHMS
+from summarizer.evaluate import format_table, run_duc2004
+from tests.conftest import DUC
+
+pytestmark = [
+    pytest.mark.duc,
+    pytest.mark.model,
+    pytest.mark.skipif(not DUC.is_dir(), reason="../shared/duc2004-dev is absent"),
+]
+
+PEERS = {"Lead", "LexRank", "Centroid", "FreqSum", "TsSum", "GreedyKL", "CLASSY04", "CLASSY11", "Submodular",
+         "DPP", "OCCAMS_V", "RegSum", "ICSISumm"}
+TOPICS = ["d30001t", "d31001t"]
+
+
+@pytest.fixture(scope="module")
+def report(real_embedder, tmp_path_factory):
+    saved = tmp_path_factory.mktemp("summaries")
+    cache = tmp_path_factory.mktemp("cache")
+    return run_duc2004(DUC, embedder=real_embedder, cache_dir=cache, topics=TOPICS, save_summaries=saved), saved
+
+
+def test_table_has_ours_sumys_and_the_thirteen_published_systems(report):
+    rows = {r.system: r for r in report[0].rows}
+    assert set(rows) == set(ALGORITHMS) | PEERS
+    assert rows["nttr"].kind == "ours" and rows["LexRank"].kind == "peer" and rows["lexrank"].kind == "sumy"
+    assert all(r.topics == len(TOPICS) for r in rows.values())
+
+
+def test_scores_are_in_range_and_sorted_by_rouge2(report):
+    rows = report[0].rows
+    for r in rows:
+        assert 0 < r.rouge1_recall <= 1 and 0 <= r.rouge2_recall <= r.rouge1_recall
+        assert 0 < r.rouge1_f <= 1 and 0 <= r.rouge2_f <= 1
+    assert [r.rouge2_recall for r in rows] == sorted((r.rouge2_recall for r in rows), reverse=True)
+
+
+def test_printed_table_marks_our_algorithm(report):
+    table = format_table(report[0])
+    assert re.search(r"^nttr\*\s+ours", table, re.M) and len(table.splitlines()) == len(report[0].rows) + 3
+
+
+def test_saved_summaries_are_verbatim_and_about_100_words(report):
+    _, saved = report
+    for topic in TOPICS:
+        text = (saved / f"{topic}.txt").read_text(encoding="utf-8")
+        docs = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in (DUC / "docs" / topic).iterdir())
+        sentences = [s for s in text.splitlines() if s.strip()]
+        assert sentences and len(text.split()) <= 110
+        for sentence in sentences:
+            assert " ".join(sentence.split()) in docs, sentence
