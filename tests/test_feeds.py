@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.feeds import USER_AGENT, read_feed
+from tests.localhttp import reply
 from summarizer.ingest import read_inputs
 
 PARAGRAPH = "The leaders of the Collective Security Treaty Organization met in Astana on Thursday. " * 5
@@ -49,14 +50,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(1.5)
             routes["/slow"] = (200, "text/html", page("Too slow", PARAGRAPH))
         status, kind, body = routes.get(self.path, (404, "text/plain", b"not found"))
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        reply(self, status, kind, body)
 
 
 def rss(base: str) -> str:

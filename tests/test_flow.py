@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from summarizer.outputs import read_digest
 from tests.conftest import SEEDS
+from tests.localhttp import reply, serve
 
 pytestmark = [pytest.mark.prefect, pytest.mark.model]
 
@@ -104,23 +104,13 @@ class FeedHandler(BaseHTTPRequestHandler):
             self.reply(404, b"not found", "text/plain")
 
     def reply(self, status: int, body: bytes, kind: str) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting for /slow
+        reply(self, status, kind, body)
 
 
 @pytest.fixture
 def feed_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
-    server.shutdown()
+    with serve(FeedHandler) as port:
+        yield f"http://127.0.0.1:{port}/feed.xml"
 
 
 def test_feed_good_pages_are_summarized_and_each_failure_is_a_problem(flow, tmp_path, feed_url, monkeypatch):

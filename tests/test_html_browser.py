@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from localhttp import recording_server
 from test_render import hostile_digest, sample_digest
 
 from summarizer.outputs import write_digest
@@ -41,32 +40,11 @@ def chromium(page: Path, profile: Path, *extra: str) -> str:
     return done.stdout
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    """Records every request path; answers 200 with a tiny body."""
-
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802
-        type(self).hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def beacon() -> Iterator[tuple[int, list[str]]]:
     """A local HTTP server on 127.0.0.1 that records hits: (port, hits)."""
-    handler = type("Handler", (Recorder,), {"hits": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], handler.hits
-    server.shutdown()
-    server.server_close()
+    with recording_server() as recorded:
+        yield recorded
 
 
 def test_harness_detects_a_script_and_a_request(tmp_path: Path, beacon: tuple[int, list[str]]):

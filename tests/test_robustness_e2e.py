@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS
+from tests.localhttp import recording_server
 
 pytestmark = pytest.mark.model
 
@@ -323,30 +324,11 @@ def test_only_bad_files_give_one_clear_error_line_and_no_traceback(only_bad_run:
 # -- 2. hostile content ----------------------------------------------------------------------------------------
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802
-        type(self).hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def beacon() -> Iterator[tuple[int, list[str]]]:
     """A local HTTP server on 127.0.0.1 recording every request: (port, hits)."""
-    handler = type("Handler", (Recorder,), {"hits": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], handler.hits
-    server.shutdown()
-    server.server_close()
+    with recording_server() as recorded:
+        yield recorded
 
 
 SCRIPT = "<script>document.title='pwned'</script>"
