@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -107,18 +108,24 @@ class LazyEmbedder:
         self._name_or_path = name_or_path
         self._batch_size = batch_size
         self._model: SentenceTransformerEmbedder | None = None
+        # One encode at a time per process: torch already spreads one batch over every core, and threads
+        # encoding at once only multiply memory and contend for the cores (Dask workers are separate processes).
+        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
         return self.loaded().dim
 
     def loaded(self) -> SentenceTransformerEmbedder:
-        if self._model is None:
-            self._model = load_embedder(self._name_or_path, batch_size=self._batch_size)
-        return self._model
+        with self._lock:
+            if self._model is None:
+                self._model = load_embedder(self._name_or_path, batch_size=self._batch_size)
+            return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return self.loaded().encode(texts)
+        model = self.loaded()
+        with self._lock:
+            return model.encode(texts)
 
 
 class Encoded(BaseModel):
