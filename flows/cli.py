@@ -154,6 +154,9 @@ def register_subcommands() -> None:
 
     from flows import cli_mail
 
+    if any(getattr(g, "name", None) == "subscribers" for g in app.registered_groups):
+        return  # already registered (main() called again in one process)
+
     app.add_typer(cli_mail.subscribers_app, name="subscribers", help="Manage who gets the digest by email.")
     app.command("send", help="Email a digest to its subscribers, exactly once each.")(cli_mail.send)
     if importlib.util.find_spec("flows.cli_eval") is not None:
@@ -177,13 +180,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
+        # typer vendors its own click, so its exceptions are recognised by what they can do, not by class.
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
+        if type(exc).__name__ == "Abort":
             return 1
         raise
     return rc if isinstance(rc, int) else 0
