@@ -100,8 +100,10 @@ def message_id(digest_id: str, email: str, sender: str) -> str:
     return f"<nttr.{did}.{tag}@{domain}>"
 
 
-def valid_sender(sender: str) -> str:
-    """The From address, validated: a ConfigError naming NTTR_EMAIL_FROM when it is not an address."""
+def valid_sender(sender: str | None) -> str:
+    """The From address, validated: a ConfigError naming NTTR_EMAIL_FROM when it is unset or not an address."""
+    if not sender:
+        raise ConfigError("setting email_from (NTTR_EMAIL_FROM) is not set: set it to the address digests come from")
     try:
         return validate_email(sender)[1]
     except (PydanticCustomError, ValueError):
@@ -248,7 +250,7 @@ def _send(
 ) -> DeliveryReport:
     send = sender_fn or smtp_sender(settings)
     secret = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    valid_sender(settings.email_from)
+    sender = valid_sender(settings.email_from)
     store.ensure_digest(digest_id, out_dir)
     already, nothing, pending = [], [], []
     for sub in store.subscribers(active_only=True):
@@ -260,7 +262,7 @@ def _send(
         if not mine.summits and not mine.themes:
             nothing.append(sub.email)
             continue
-        msg = build_message(digest, sub, sender=settings.email_from, digest_url=digest_url, digest_id=digest_id)
+        msg = build_message(digest, sub, sender=sender, digest_url=digest_url, digest_id=digest_id)
         pending.append((sub.email, msg))
 
     def attempt(item: tuple[str, EmailMessage]) -> Outcome:

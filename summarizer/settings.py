@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     smtp_security: Literal["ssl", "starttls", "none"] = "starttls"
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
-    email_from: str = "nttr@localhost"
+    email_from: str | None = Field(None, description="The From address of digest emails; needed to send.")
 
     @field_validator("timezone")
     @classmethod
