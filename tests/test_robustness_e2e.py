@@ -7,7 +7,6 @@ uninterrupted run (3, the reference runs alongside), and two concurrent `--new` 
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
@@ -424,22 +423,16 @@ def hostile_dom(hostile_run, tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.browser
 def test_browser_check_sees_a_raw_payload_run(tmp_path: Path):
     """Control: the same payloads in a page that does not escape them DO run and DO send a request."""
-    handler = type("Handler", (Recorder,), {"hits": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with recording_server() as (port, hits):
         page = tmp_path / "raw.html"
         page.write_text(
             "<html><head><title>No time to read?</title></head><body>"
-            + " ".join(hostile_sentences(server.server_address[1]))
+            + " ".join(hostile_sentences(port))
             + "</body></html>"
         )
         dom = dump_dom(page, tmp_path / "profile")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "<title>pwned</title>" in dom
-    assert handler.hits == ["/leak"]
+    assert hits == ["/leak"]
 
 
 @pytest.mark.browser
