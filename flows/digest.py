@@ -77,6 +77,7 @@ def summarize_into(
     until: dt.date | None,
 ) -> RunResult:
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
+    settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
     articles, clean_problems = tasks.clean_articles(got.articles)
     problems = [*got.problems, *clean_problems]
@@ -92,13 +93,11 @@ def summarize_into(
     vectors, encoded, hits = embed_all([s.text for s in statements], settings)
     merged, merged_vectors = tasks.merge_statements(statements, vectors, articles, settings.dedup_threshold)
     if new_only and merged:
-        merged, merged_vectors = tasks.select_new_statements(merged, merged_vectors, settings.model_dump_json())
+        merged, merged_vectors = tasks.select_new_statements(merged, merged_vectors, settings_json)
 
     summits = tasks.group_summits(articles, statements, vectors) if articles else []
     summit_of = assemble.summit_of_articles(summits)
     clusters = tasks.cluster_themes(merged, merged_vectors, summit_of) if merged else []
-
-    settings_json = settings.model_dump_json()
 
     def summarize(items, vecs):
         return tasks.summarize_group(items, vecs, settings_json)

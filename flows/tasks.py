@@ -12,7 +12,7 @@ from prefect import task
 
 from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
 from summarizer.algorithms import get_algorithm
-from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
+from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem
 from summarizer.settings import Settings
 
 log = logging.getLogger("nttr")
@@ -89,20 +89,6 @@ def summarize_group(
 def write_digest(digest: Digest, out_dir: str) -> list[Path]:
     return outputs.write_digest(digest, Path(out_dir))
 
-
-__all__ = [
-    "Theme",
-    "cluster_themes",
-    "clean_articles",
-    "embed_batch",
-    "embedder_for",
-    "group_summits",
-    "merge_statements",
-    "read_inputs",
-    "split_statements",
-    "summarize_group",
-    "write_digest",
-]
 
 
 @task(name="select-new-articles", retries=2, retry_delay_seconds=1)
