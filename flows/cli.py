@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from collections.abc import Iterator
@@ -92,6 +93,8 @@ def run(
 
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
     with one_run_per_prefect_home():
+        if temporary_server_needed():
+            load_model_in_background(settings.model, settings.batch_size)
         print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
         result = flow(
             inputs=list(inputs or ["seeds"]),
@@ -104,6 +107,30 @@ def run(
             send_email=send,
         )
     report_written(Path(result.out_dir), result.encoded)
+
+
+def temporary_server_needed() -> bool:
+    """Whether this run starts Prefect's temporary server (no PREFECT_API_URL): seconds the model can use."""
+    from prefect.settings import get_current_settings
+
+    return not get_current_settings().api.url
+
+
+def load_model_in_background(model: str, batch_size: int) -> threading.Thread:
+    """Load the embedding model in a thread while Prefect's temporary server starts in its own process.
+
+    The run's embedding tasks share this model (one per process); if loading fails, they load it again
+    and report the error themselves.
+    """
+    from flows.tasks import embedder_for
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            embedder_for(model, batch_size).loaded()
+
+    thread = threading.Thread(target=load, name="nttr-model-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @contextlib.contextmanager

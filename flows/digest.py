@@ -16,7 +16,7 @@ from flows.artifacts import publish_artifacts
 from summarizer import __version__, novelty
 from summarizer import digest as assemble
 from summarizer.errors import NoUsableInput
-from summarizer.models import Digest, RunInfo
+from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
 from summarizer.settings import Settings, load_settings
 from summarizer.state import run_lock
 
@@ -99,13 +99,10 @@ def summarize_into(
     summit_of = assemble.summit_of_articles(summits)
     clusters = tasks.cluster_themes(merged, merged_vectors, summit_of) if merged else []
 
-    def summarize(items, vecs):
-        return tasks.summarize_group(items, vecs, settings_json)
-
-    summits = assemble.summarize_summits(summits, merged, merged_vectors, summarize)
-    themes = assemble.summarize_themes(
-        [c.theme for c in clusters], [c.members for c in clusters], merged, merged_vectors, summarize
-    )
+    groups = [assemble.members_of_summit(merged, s) for s in summits] + [list(c.members) for c in clusters]
+    summaries = summarize_groups(groups, merged, merged_vectors, settings_json)
+    summits = assemble.with_summaries(summits, summaries[: len(summits)])
+    themes = assemble.with_summaries([c.theme for c in clusters], summaries[len(summits) :])
 
     digest = Digest(
         run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until)),
@@ -136,6 +133,17 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     hits = sum(r.cache_hits for r in results)
     log.info("embedded %d statements (%d encoded, %d from cache)", len(texts), encoded, hits)
     return vectors, encoded, hits
+
+
+def summarize_groups(
+    groups: list[list[int]], merged: list[MergedStatement], vectors: np.ndarray, settings_json: str
+) -> list[list[SummaryItem]]:
+    """One summary per group of merged statements, submitted together so they run side by side."""
+    futures = [
+        tasks.summarize_group.submit([merged[i] for i in idx], vectors[idx], settings_json) if idx else None
+        for idx in groups
+    ]
+    return [f.result() if f is not None else [] for f in futures]
 
 
 def run_info(settings: Settings, **scope: object) -> RunInfo:

@@ -2,7 +2,8 @@
 
     digest_flow.with_options(task_runner=task_runner_for(settings))
 
-`NTTR_TASK_RUNNER=default` (the default): Prefect's ThreadPoolTaskRunner, tasks in threads of this process.
+`NTTR_TASK_RUNNER=default` (the default): Prefect's ThreadPoolTaskRunner, tasks in threads of this process
+(one per core).
 `NTTR_TASK_RUNNER=dask`: prefect-dask's DaskTaskRunner. With `NTTR_DASK_ADDRESS` unset it starts a local
 cluster for the run (worker processes on this machine, one thread each; closed when the run ends); with
 `NTTR_DASK_ADDRESS=tcp://scheduler:8786` it connects to that scheduler, whose workers must have nttr
@@ -42,7 +43,8 @@ def local_cluster_kwargs(n_workers: int | None = None) -> dict[str, object]:
 def task_runner_for(settings: Settings, *, n_workers: int | None = None) -> TaskRunner:
     """The task runner named by `settings.task_runner` ("default" or "dask")."""
     if settings.task_runner == "default":
-        return ThreadPoolTaskRunner()
+        # One thread per core: the summaries' solver is CPU-bound, and more threads only contend.
+        return ThreadPoolTaskRunner(max_workers=max(2, os.cpu_count() or 1))
     if settings.task_runner == "dask":
         try:
             from prefect_dask import DaskTaskRunner

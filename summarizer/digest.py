@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-
-import numpy as np
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from summarizer.models import (
     Article,
@@ -19,8 +18,6 @@ from summarizer.models import (
     Theme,
 )
 
-Summarize = Callable[[Sequence[MergedStatement], np.ndarray], list[SummaryItem]]
-
 
 def summit_of_articles(summits: Sequence[Summit]) -> dict[str, str]:
     """Map each article id to the id of its summit."""
@@ -33,32 +30,12 @@ def members_of_summit(merged: Sequence[MergedStatement], summit: Summit) -> list
     return [i for i, m in enumerate(merged) if any(s.article_id in ids for s in m.statements)]
 
 
-def summarize_summits(
-    summits: Sequence[Summit], merged: Sequence[MergedStatement], vectors: np.ndarray, summarize: Summarize
-) -> list[Summit]:
-    """Give each summit its "No time to read?" summary, drawn from its own statements only."""
-    out = []
-    for summit in summits:
-        idx = members_of_summit(merged, summit)
-        items = summarize([merged[i] for i in idx], vectors[idx]) if idx else []
-        out.append(summit.model_copy(update={"summary": tuple(items)}))
-    return out
+Summarized = TypeVar("Summarized", Summit, Theme)
 
 
-def summarize_themes(
-    themes: Sequence[Theme],
-    members: Sequence[Sequence[int]],
-    merged: Sequence[MergedStatement],
-    vectors: np.ndarray,
-    summarize: Summarize,
-) -> list[Theme]:
-    """Give each theme its summary, drawn from the statements clustered into it."""
-    out = []
-    for theme, idx in zip(themes, members, strict=True):
-        idx = list(idx)
-        items = summarize([merged[i] for i in idx], vectors[idx]) if idx else []
-        out.append(theme.model_copy(update={"summary": tuple(items)}))
-    return out
+def with_summaries(records: Sequence[Summarized], summaries: Sequence[Sequence[SummaryItem]]) -> list[Summarized]:
+    """Each summit or theme with its "No time to read?" summary (given in the same order)."""
+    return [r.model_copy(update={"summary": tuple(s)}) for r, s in zip(records, summaries, strict=True)]
 
 
 def article_infos(articles: Sequence[Article], summit_of: Mapping[str, str]) -> list[ArticleInfo]:

@@ -1,7 +1,8 @@
 """Remember which statements each summary chose, so a rerun over unchanged input summarizes nothing again.
 
 A summary's choice depends only on the statements' texts (their vectors follow from the texts and the
-model) and on the algorithm, budget and similarity cap, so that is the key. Entries are tiny JSON files
+model), on the algorithm, budget and similarity cap, and on the selection code itself (a hash of its
+source, so an upgraded algorithm never serves a stale choice), so that is the key. Entries are tiny JSON files
 written atomically under the cache folder; a damaged entry is ignored and recomputed.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from summarizer.outputs import write_atomic
@@ -17,9 +19,24 @@ from summarizer.outputs import write_atomic
 FOLDER = "summaries"
 
 
+SELECTION_CODE = ("algorithms/*.py", "select.py", "summarize.py")
+"""The library's files that decide which sentences a summary keeps."""
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the selection code's source, so a changed algorithm invalidates remembered choices."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for pattern in SELECTION_CODE:
+        for file in sorted(root.glob(pattern)):
+            h.update(file.name.encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
+
+
 def summary_key(texts: Sequence[str], *, model: str, algorithm: str, budget_words: int, max_similarity: float) -> str:
     """The cache key of one summary: a hash of everything its choice depends on."""
-    h = hashlib.sha256(f"{model}\0{algorithm}\0{budget_words}\0{max_similarity!r}".encode())
+    h = hashlib.sha256(f"{code_fingerprint()}\0{model}\0{algorithm}\0{budget_words}\0{max_similarity!r}".encode())
     for text in texts:
         h.update(b"\0" + text.encode("utf-8"))
     return h.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from summarizer import summary_cache
 from summarizer.summary_cache import load_choice, save_choice, summary_key
 
 KNOBS = {"model": "m", "algorithm": "nttr", "budget_words": 100, "max_similarity": 0.85}
@@ -33,3 +34,17 @@ def test_choice_out_of_range_or_damaged_is_a_miss(tmp_path):
     assert load_choice(tmp_path, "k", size=3) is None
     (tmp_path / "summaries" / "j.json").write_text("{not json")
     assert load_choice(tmp_path, "j", size=3) is None
+
+
+def test_key_changes_with_the_selection_code(monkeypatch):
+    base = summary_key(["a", "b"], **KNOBS)
+    monkeypatch.setattr(summary_cache, "code_fingerprint", lambda: "another version of the algorithm")
+    assert summary_key(["a", "b"], **KNOBS) != base
+
+
+def test_fingerprint_covers_the_algorithms():
+    from pathlib import Path
+
+    root = Path(summary_cache.__file__).parent
+    assert any(root.glob(p) for p in summary_cache.SELECTION_CODE)
+    assert (root / "algorithms" / "nttr.py").exists() and len(summary_cache.code_fingerprint()) == 64
