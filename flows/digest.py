@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from prefect import flow
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
 from flows import tasks
@@ -79,25 +80,27 @@ def summarize_into(
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    articles, clean_problems = tasks.clean_articles(got.articles)
+    articles, clean_problems = tasks.clean_articles(quote(got.articles))
     problems = [*got.problems, *clean_problems]
     if not articles:
         raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
     articles, notes = novelty.within(articles, since, until)
     if new_only:
-        articles = tasks.select_new_articles(articles, str(settings.state_path))
+        articles = tasks.select_new_articles(quote(articles), str(settings.state_path))
         if not articles:
             notes.append("Nothing new since the last digest.")
 
-    statements = tasks.split_statements(articles)
+    statements = tasks.split_statements(quote(articles))
     vectors, encoded, hits = embed_all([s.text for s in statements], settings)
-    merged, merged_vectors = tasks.merge_statements(statements, vectors, articles, settings.dedup_threshold)
+    merged, merged_vectors = tasks.merge_statements(
+        quote(statements), quote(vectors), quote(articles), settings.dedup_threshold
+    )
     if new_only and merged:
-        merged, merged_vectors = tasks.select_new_statements(merged, merged_vectors, settings_json)
+        merged, merged_vectors = tasks.select_new_statements(quote(merged), quote(merged_vectors), settings_json)
 
-    summits = tasks.group_summits(articles, statements, vectors) if articles else []
+    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors)) if articles else []
     summit_of = assemble.summit_of_articles(summits)
-    clusters = tasks.cluster_themes(merged, merged_vectors, summit_of) if merged else []
+    clusters = tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of)) if merged else []
 
     groups = [assemble.members_of_summit(merged, s) for s in summits] + [list(c.members) for c in clusters]
     summaries = summarize_groups(groups, merged, merged_vectors, settings_json)
@@ -113,9 +116,9 @@ def summarize_into(
         problems=assemble.sorted_problems(problems),
         notes=tuple([*notes, *assemble.grouping_notes(summits)]),
     )
-    tasks.write_digest(digest, str(out_dir))
+    tasks.write_digest(quote(digest), str(out_dir))
     if new_only:
-        tasks.record_digest(digest, str(out_dir), articles, merged, str(settings.state_path))
+        tasks.record_digest(quote(digest), str(out_dir), quote(articles), quote(merged), str(settings.state_path))
     publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
@@ -125,7 +128,8 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     """Encode in batches spread over the task runner; the cache makes known statements free."""
     batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)] or [[]]
     futures = [
-        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir)) for b in batches
+        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir))
+        for b in batches
     ]
     results = [f.result() for f in futures]
     vectors = np.concatenate([r.vectors for r in results if len(r.vectors)] or [np.zeros((0, 384), np.float32)])

@@ -1,4 +1,9 @@
-"""Thin Prefect tasks: each calls one library function; retries only where there is I/O to retry."""
+"""Thin Prefect tasks: each calls one library function; retries only where there is I/O to retry.
+
+No Prefect result caching (NO_CACHE): nttr caches vectors and summaries itself, and hashing every task's
+large inputs cost seconds per run. The flow passes large inputs to called (not submitted) tasks wrapped in `quote` for the same reason;
+submitted tasks get theirs plain, since Dask workers receive a quoted value as a bare tuple.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
 from summarizer.algorithms import get_algorithm
@@ -24,7 +30,7 @@ def embedder_for(model: str, batch_size: int) -> embed.Embedder:
     return embed.LazyEmbedder(model, batch_size=batch_size)
 
 
-@task(name="ingest", retries=1, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, name="ingest", retries=1, retry_delay_seconds=2)
 def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries: int = 2) -> ingest.Ingested:
     # Strings, not Paths: a feed URL must keep its "//".
     got = ingest.read_inputs(list(paths), fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
@@ -32,44 +38,44 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
     return got
 
 
-@task(name="clean")
+@task(cache_policy=NO_CACHE, name="clean")
 def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
     cleaned, problems = clean.clean_articles(articles)
     return dedup.merge_identical_articles(cleaned), problems
 
 
-@task(name="statements")
+@task(cache_policy=NO_CACHE, name="statements")
 def split_statements(articles: Sequence[Article]) -> list[Statement]:
     found = [s for a in articles for s in sentences.split_statements(a)]
     log.info("split %d articles into %d statements", len(articles), len(found))
     return found
 
 
-@task(name="embed", retries=1, retry_delay_seconds=2)
+@task(cache_policy=NO_CACHE, name="embed", retries=1, retry_delay_seconds=2)
 def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
     return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
 
 
-@task(name="merge-duplicates")
+@task(cache_policy=NO_CACHE, name="merge-duplicates")
 def merge_statements(
     statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float
 ) -> tuple[list[MergedStatement], np.ndarray]:
     return dedup.merge_statements(statements, vectors, articles, threshold=threshold)
 
 
-@task(name="summits")
+@task(cache_policy=NO_CACHE, name="summits")
 def group_summits(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray) -> list[Summit]:
     return summits.group_summits(articles, statements, vectors)
 
 
-@task(name="themes")
+@task(cache_policy=NO_CACHE, name="themes")
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str]
 ) -> list[themes.ThemeCluster]:
     return themes.cluster_statements(merged, vectors, summit_of=summit_of)
 
 
-@task(name="summaries")
+@task(cache_policy=NO_CACHE, name="summaries")
 def summarize_group(
     items: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
 ) -> list[SummaryItem]:
@@ -85,13 +91,13 @@ def summarize_group(
     return summarize.summary_of(items, chosen)
 
 
-@task(name="write", retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, name="write", retries=2, retry_delay_seconds=1)
 def write_digest(digest: Digest, out_dir: str) -> list[Path]:
     return outputs.write_digest(digest, Path(out_dir))
 
 
 
-@task(name="select-new-articles", retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, name="select-new-articles", retries=2, retry_delay_seconds=1)
 def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
     """Keep the articles no earlier digest covered (by id and by content)."""
     from summarizer import novelty
@@ -105,7 +111,7 @@ def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Ar
     return fresh
 
 
-@task(name="select-new-statements", retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, name="select-new-statements", retries=2, retry_delay_seconds=1)
 def select_new_statements(
     merged: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
 ) -> tuple[list[MergedStatement], np.ndarray]:
@@ -133,7 +139,7 @@ def select_new_statements(
     return split.new, split.vectors
 
 
-@task(name="record-digest", retries=2, retry_delay_seconds=1)
+@task(cache_policy=NO_CACHE, name="record-digest", retries=2, retry_delay_seconds=1)
 def record_digest(
     digest: Digest, out_dir: str, articles: Sequence[Article], merged: Sequence[MergedStatement], state_path: str
 ) -> str:
