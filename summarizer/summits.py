@@ -216,6 +216,34 @@ def _must_link(a: Signature, b: Signature) -> bool:
                 and (not a.year or not b.year or a.year == b.year))
 
 
+def _links(sigs: Sequence[Signature], max_days_apart: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Cannot-link matrix and must-link pairs (in (i, j) order, i < j) of all article pairs.
+
+    Only what `conflicts` and `_must_link` read tells articles apart, so each pair of distinct such keys is
+    decided once (most articles share a key: often no date, place or summit at all).
+    """
+    keys = [(s.summit, s.published, s.month_day, s.year, s.place, s.virtual) for s in sigs]
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    slot = {key: x for x, key in enumerate(first)}
+    kind = np.array([slot[key] for key in keys])
+    reps = [sigs[i] for i in first.values()]
+    u = len(reps)
+    cannot_u = np.zeros((u, u), dtype=bool)
+    must_u = np.zeros((u, u), dtype=bool)
+    for x in range(u):
+        for y in range(x, u):
+            if conflicts(reps[x], reps[y], max_days_apart=max_days_apart):
+                cannot_u[x, y] = cannot_u[y, x] = True
+            elif _must_link(reps[x], reps[y]):
+                must_u[x, y] = must_u[y, x] = True
+    cannot = cannot_u[np.ix_(kind, kind)]
+    np.fill_diagonal(cannot, False)
+    must = [(int(i), int(j)) for i, j in np.argwhere(np.triu(must_u[np.ix_(kind, kind)], 1))]
+    return cannot, must
+
+
 def article_similarity(
     articles: Sequence[Article],
     statements: Sequence[Statement],
@@ -253,7 +281,11 @@ def article_similarity(
 
 def _cluster(sim: np.ndarray, cannot: np.ndarray, must: list[tuple[int, int]], threshold: float,
              linkage: str = "complete") -> list[list[int]]:
-    """Complete- (or average-) linkage agglomeration; must-links merged first, cannot-links never merged."""
+    """Complete- (or average-) linkage agglomeration; must-links merged first, cannot-links never merged.
+
+    Group-level matrices come from one sort and `reduceat` per axis, and each merge updates only the merged
+    group's row and column (the best pair is still the first maximum of the whole matrix).
+    """
     n = sim.shape[0]
     parent = list(range(n))
 
@@ -263,31 +295,45 @@ def _cluster(sim: np.ndarray, cannot: np.ndarray, must: list[tuple[int, int]], t
             i = parent[i]
         return i
 
+    # Root-to-root cannot-links, kept exact while must-links merge groups (the rest of `cannot` is not read).
+    joined = cannot.copy() if must else cannot
     for i, j in must:
         ri, rj = find(i), find(j)
-        if ri != rj and not cannot[ri, rj]:
+        if ri != rj and not joined[ri, rj]:
             lo, hi = min(ri, rj), max(ri, rj)
             parent[hi] = lo
-            cannot[lo] |= cannot[hi]
-            cannot[:, lo] = cannot[lo]
-    roots = sorted({find(i) for i in range(n)})
-    members = {r: [i for i in range(n) if find(i) == r] for r in roots}
+            joined[lo] |= joined[hi]
+            joined[:, lo] = joined[lo]
+    root = np.array([find(i) for i in range(n)])
+    roots, label = np.unique(root, return_inverse=True)
     k = len(roots)
-    pick = np.min if linkage == "complete" else np.sum
-    total = np.array([[pick(sim[np.ix_(members[a], members[b])]) for b in roots] for a in roots], dtype=np.float64)
-    size = np.array([len(members[r]) for r in roots], dtype=np.float64)
-    forbid = np.array([[bool(cannot[np.ix_(members[a], members[b])].any()) for b in roots] for a in roots])
+    order = np.argsort(label, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(label[order]) != 0])
+    groups = [order[starts[g]:(starts[g + 1] if g + 1 < k else n)].tolist() for g in range(k)]
+    block = sim[np.ix_(order, order)]
+    reduce = np.minimum if linkage == "complete" else np.add
+    if linkage == "complete":
+        total = reduce.reduceat(reduce.reduceat(block, starts, axis=0), starts, axis=1).astype(np.float64)
+    else:  # sums in the same order as a plain sum over each block
+        total = np.array([[float(np.sum(sim[np.ix_(groups[a], groups[b])])) for b in range(k)] for a in range(k)])
+    forbid = np.maximum.reduceat(np.maximum.reduceat(cannot[np.ix_(order, order)].astype(np.uint8), starts, axis=0),
+                                 starts, axis=1).astype(bool)
+    size = np.diff(np.r_[starts, n]).astype(np.float64)
     alive = np.ones(k, dtype=bool)
-    groups = [list(members[r]) for r in roots]
-    while True:
-        avg = total / np.outer(size, size) if linkage != "complete" else total.copy()
-        avg[forbid] = -np.inf
-        avg[~alive, :] = -np.inf
-        avg[:, ~alive] = -np.inf
-        np.fill_diagonal(avg, -np.inf)
-        flat = int(np.argmax(avg))
+
+    def row(a: int) -> np.ndarray:
+        r = total[a] / (size[a] * size) if linkage != "complete" else total[a].copy()
+        r[forbid[a] | ~alive] = -np.inf
+        r[a] = -np.inf
+        return r
+
+    score = total / np.outer(size, size) if linkage != "complete" else total.copy()
+    score[forbid] = -np.inf
+    np.fill_diagonal(score, -np.inf)
+    while k > 1:
+        flat = int(np.argmax(score))
         a, b = divmod(flat, k)
-        if not np.isfinite(avg[a, b]) or avg[a, b] < threshold:
+        if not np.isfinite(score[a, b]) or score[a, b] < threshold:
             break
         a, b = min(a, b), max(a, b)
         groups[a].extend(groups[b])
@@ -299,6 +345,10 @@ def _cluster(sim: np.ndarray, cannot: np.ndarray, must: list[tuple[int, int]], t
         forbid[:, a] = forbid[a]
         alive[b] = False
         total[a, a] = 0.0
+        score[b, :] = -np.inf
+        score[:, b] = -np.inf
+        score[a] = row(a)
+        score[:, a] = score[a]
     return [sorted(g) for g in groups if g]
 
 
@@ -306,20 +356,33 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _top_keywords(texts: Sequence[str], corpus: Sequence[str], k: int = 3) -> list[str]:
-    vec = TfidfVectorizer(sublinear_tf=True, stop_words="english", token_pattern=r"(?u)\b[A-Za-z][A-Za-z\-]{2,}\b")
-    try:
-        vec.fit(list(corpus))
-    except ValueError:
-        return []
-    scores = np.asarray(vec.transform([" ".join(texts)]).todense()).ravel()
-    terms = vec.get_feature_names_out()
-    order = sorted(range(len(terms)), key=lambda i: (-scores[i], terms[i]))
-    return [str(terms[i]) for i in order[:k] if scores[i] > 0]
+class _Keywords:
+    """Top TF-IDF terms of a group of texts against the whole corpus (the corpus is fitted once, when needed)."""
+
+    def __init__(self, corpus: Sequence[str]) -> None:
+        self.corpus = list(corpus)
+        self.vec: TfidfVectorizer | None = None
+        self.terms: np.ndarray | None = None
+
+    def top(self, texts: Sequence[str], k: int = 3) -> list[str]:
+        if self.terms is None:
+            self.vec = TfidfVectorizer(sublinear_tf=True, stop_words="english",
+                                       token_pattern=r"(?u)\b[A-Za-z][A-Za-z\-]{2,}\b")
+            try:
+                self.vec.fit(self.corpus)
+            except ValueError:
+                self.terms = np.array([], dtype=object)
+                return []
+            self.terms = self.vec.get_feature_names_out()
+        if not len(self.terms):
+            return []
+        row = self.vec.transform([" ".join(texts)])
+        scored = [(-float(v), str(self.terms[i])) for i, v in zip(row.indices, row.data) if v > 0]
+        return [term for _, term in sorted(scored)[:k]]
 
 
 def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Sequence[Article],
-              corpus: Sequence[str], lonely: bool) -> tuple[str, str, dt.date | None, str | None, str | None]:
+              keywords: _Keywords, lonely: bool) -> tuple[str, str, dt.date | None, str | None, str | None]:
     """Id, title, date, place and note of one summit from what its articles say."""
     group = [sigs[i] for i in members]
 
@@ -354,7 +417,7 @@ def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Seque
     elif parts:
         title = f"{org + ' summit' if org else 'Summit'}, {', '.join(parts)}"
     else:
-        words = _top_keywords([articles[i].text for i in members], corpus)
+        words = keywords.top([articles[i].text for i in members])
         title = f"{org} summit: {', '.join(words)}" if org and words else f"Event: {', '.join(words) or 'untitled'}"
     notes = []
     if not label:
@@ -394,25 +457,18 @@ def group_summits(
     org = corpus_organisation(articles)
     sigs = [extract_signature(a, org) for a in articles]
     n = len(articles)
-    cannot = np.zeros((n, n), dtype=bool)
-    must: list[tuple[int, int]] = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            if conflicts(sigs[i], sigs[j], max_days_apart=max_days_apart):
-                cannot[i, j] = cannot[j, i] = True
-            elif _must_link(sigs[i], sigs[j]):
-                must.append((i, j))
+    cannot, must = _links(sigs, max_days_apart)
     sim = article_similarity(articles, statements, vectors, lead_sentences=lead_sentences, lead_weight=lead_weight,
                              embedding_weight=embedding_weight)
     threshold = min_similarity
     if calibrate and cannot.any():
         threshold = max(threshold, float(sim[cannot].max()))
-    groups = _cluster(sim, cannot.copy(), must, threshold, linkage)
-    corpus = [a.text for a in articles]
+    groups = _cluster(sim, cannot, must, threshold, linkage)
+    keywords = _Keywords([a.text for a in articles])
     summits: list[Summit] = []
     used: Counter[str] = Counter()
     for members in sorted(groups, key=lambda g: g[0]):
-        sid, title, date, place, note = _describe(members, sigs, articles, corpus, lonely=len(members) == 1 and n > 1)
+        sid, title, date, place, note = _describe(members, sigs, articles, keywords, lonely=len(members) == 1 and n > 1)
         used[sid] += 1
         if used[sid] > 1:
             sid = f"{sid}-{used[sid]}"
