@@ -105,3 +105,67 @@ def test_seeds_give_five_summits_with_the_stated_dates_and_places(real_embedder)
     assert by_file["002"].place == "videoconference" and "2 December" in by_file["002"].title
     assert "23 November" in by_file["000"].title and by_file["000"].place is None
     assert by_file["001"].note and "No date or place" in by_file["001"].note
+
+
+def _reference_cluster(sim, cannot, must, threshold, linkage="complete"):
+    """The plain agglomeration `_cluster` must agree with: every group pair rescored at every merge."""
+    n = sim.shape[0]
+    groups = [[i] for i in range(n)]
+    for i, j in must:
+        gi = next(g for g in groups if i in g)
+        gj = next(g for g in groups if j in g)
+        if gi is not gj and not cannot[np.ix_(gi, gj)].any():
+            gi.extend(gj)
+            groups.remove(gj)
+    while True:
+        best, pair = -np.inf, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                block = sim[np.ix_(groups[a], groups[b])]
+                if cannot[np.ix_(groups[a], groups[b])].any():
+                    continue
+                value = block.min() if linkage == "complete" else block.mean()
+                if value > best:
+                    best, pair = value, (a, b)
+        if pair is None or best < threshold:
+            return sorted(sorted(g) for g in groups)
+        a, b = pair
+        groups[a].extend(groups[b])
+        del groups[b]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cluster_matches_a_plain_agglomeration(seed: int) -> None:
+    from summarizer.summits import _cluster
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    points = rng.normal(size=(n, 5)) + np.repeat(rng.normal(scale=3, size=(6, 5)), 5, axis=0)
+    unit = points / np.linalg.norm(points, axis=1, keepdims=True)
+    sim = unit @ unit.T
+    cannot = np.zeros((n, n), dtype=bool)
+    for i, j in rng.integers(0, n, size=(8, 2)):
+        if i != j:
+            cannot[i, j] = cannot[j, i] = True
+    must = sorted({(int(min(i, j)), int(max(i, j))) for i, j in rng.integers(0, n, size=(6, 2)) if i != j})
+    for linkage in ("complete", "average"):
+        got = sorted(_cluster(sim, cannot.copy(), must, 0.3, linkage))
+        assert got == _reference_cluster(sim, cannot, must, 0.3, linkage)
+
+
+def test_links_agree_with_pairwise_conflicts_and_must_links() -> None:
+    from summarizer.summits import Signature, _links, _must_link
+
+    day = dt.date(2025, 11, 27)
+    sigs = [Signature(), Signature(month_day=(11, 27), place="Bishkek"), Signature(month_day=(11, 27), place="Bishkek"),
+            Signature(month_day=(11, 23)), Signature(place="Astana"), Signature(virtual=True, month_day=(12, 2)),
+            Signature(summit="Minsk 2023"), Signature(summit="Minsk 2023"), Signature(published=day),
+            Signature(published=day + dt.timedelta(days=30)), Signature()]
+    cannot, must = _links(sigs, 10)
+    n = len(sigs)
+    for i in range(n):
+        assert not cannot[i, i]
+        for j in range(i + 1, n):
+            assert cannot[i, j] == cannot[j, i] == conflicts(sigs[i], sigs[j])
+            assert ((i, j) in must) == (not conflicts(sigs[i], sigs[j]) and _must_link(sigs[i], sigs[j]))
+    assert must == sorted(must) and (1, 2) in must and (6, 7) in must
