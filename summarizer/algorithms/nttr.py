@@ -3,8 +3,10 @@
 Concept coverage after Gillick and Favre (2009): concepts are stemmed word bigrams (and, weighted down,
 content words), weighted by the square of the number of articles using them (see `concepts.py`); an integer
 linear program picks the set of sentences, within the word budget and with no two sentences above
-`max_similarity`, whose covered concepts weigh the most. A small secondary reward for
-embedding centrality and early position breaks ties between equally covering sets.
+`max_similarity`, whose covered concepts weigh the most. Each chosen word also earns a smaller reward, its sentence's
+prior (embedding centrality times an early-position prior) times `length_reward` times the topic's average
+concept weight per word: between sets that cover about as much, the one made of central, early (lead-like)
+sentences wins. A tiny reward per sentence for the same prior breaks the remaining ties.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class ConceptCoverage:
     power: float = 2.0
     unigram_weight: float = 0.1
     tie_weight: float = 0.01
+    length_reward: float = 2.5
+    """Reward per chosen word, in units of the topic's average concept weight per word, times the sentence's prior.
+    Scale-free (the same for 3 articles or 30). On DUC 2004 dev (ROUGE-1/2 recall, 25 topics): 0 gives 38.14/9.48,
+    2.0 38.63/9.58, 2.5 38.54/9.74, 3.0 38.36/9.74; 2.0 and 2.5 gain on both the odd and the even topics, 1.5 does
+    not (38.24/9.31). A lead-and-centrality prior of this kind alone does not reach the published best ROUGE-1."""
     time_limit: float = 20.0
 
     def prior(self, items: Sequence[MergedStatement], vectors: np.ndarray) -> np.ndarray:
@@ -93,7 +100,9 @@ class ConceptCoverage:
         # integer: once the x are 0 or 1, the best y_c is min(1, number of chosen sentences containing c), which is
         # 0 or 1 anyway. Left continuous, branch and bound only branches on sentences (3x faster on DUC 2004,
         # same optimum).
-        cost = np.concatenate([-self.tie_weight * prior[eligible], -np.array([weights[c] for c in concepts])])
+        word_value = sum(weights[c] for gs in grams for c in gs if c in weights) / max(1, int(lengths[eligible].sum()))
+        sentence_reward = prior[eligible] * (self.tie_weight + self.length_reward * word_value * lengths[eligible])
+        cost = np.concatenate([-sentence_reward, -np.array([weights[c] for c in concepts])])
         rows, cols, vals = [], [], []
         r = 0
         # Budget: sum len_i x_i <= budget.
