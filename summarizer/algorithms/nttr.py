@@ -6,7 +6,8 @@ linear program picks the set of sentences, within the word budget and with no tw
 `max_similarity`, whose covered concepts weigh the most. Each chosen word also earns a smaller reward, its sentence's
 prior (embedding centrality times an early-position prior) times `length_reward` times the topic's average
 concept weight per word: between sets that cover about as much, the one made of central, early (lead-like)
-sentences wins. A tiny reward per sentence for the same prior breaks the remaining ties.
+sentences wins. A tiny reward per sentence for the same prior breaks the remaining ties. Only the
+`candidates` sentences with the most concept weight per word enter the program.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class ConceptCoverage:
     Scale-free (the same for 3 articles or 30). On DUC 2004 dev (ROUGE-1/2 recall, 25 topics): 0 gives 38.14/9.48,
     2.0 38.63/9.58, 2.5 38.54/9.74, 3.0 38.36/9.74; 2.0 and 2.5 gain on both the odd and the even topics, 1.5 does
     not (38.24/9.31). A lead-and-centrality prior of this kind alone does not reach the published best ROUGE-1."""
+    candidates: int = 100
+    """Sentences kept for the ILP: the most concept weight per word first (ties to the earlier item), so branch and
+    bound stays small on big groups; a 100-word summary holds 3 to 7 sentences. On DUC 2004 dev (25 topics, 93 to
+    496 eligible sentences each) 100 and 80 choose exactly what all candidates do, in 2/3 of the time; 60 changes
+    one topic (R-1/R-2 38.48/9.75 instead of 38.54/9.74) and 40 loses (38.43/9.66)."""
     time_limit: float = 20.0
 
     def prior(self, items: Sequence[MergedStatement], vectors: np.ndarray) -> np.ndarray:
@@ -78,7 +84,15 @@ class ConceptCoverage:
                 budget_words=budget_words,
                 max_similarity=max_similarity,
             )
-        chosen = self._solve(eligible, grams, weights, lengths, prior, vectors, budget_words, max_similarity)
+        word_value = sum(weights[c] for gs in grams for c in gs if c in weights) / max(1, int(lengths[eligible].sum()))
+        if len(eligible) > self.candidates:
+            density = [sum(weights.get(c, 0.0) for c in gs) / lengths[i] for gs, i in zip(grams, eligible)]
+            keep = sorted(sorted(range(len(eligible)), key=lambda j: (-density[j], j))[: self.candidates])
+            eligible = [eligible[j] for j in keep]
+            grams = [grams[j] for j in keep]
+        chosen = self._solve(
+            eligible, grams, weights, word_value, lengths, prior, vectors, budget_words, max_similarity
+        )
         return sorted(chosen)
 
     def _solve(
@@ -86,6 +100,7 @@ class ConceptCoverage:
         eligible: list[int],
         grams: list[set[Concept]],
         weights: dict[Concept, float],
+        word_value: float,
         lengths: np.ndarray,
         prior: np.ndarray,
         vectors: np.ndarray,
@@ -100,7 +115,6 @@ class ConceptCoverage:
         # integer: once the x are 0 or 1, the best y_c is min(1, number of chosen sentences containing c), which is
         # 0 or 1 anyway. Left continuous, branch and bound only branches on sentences (3x faster on DUC 2004,
         # same optimum).
-        word_value = sum(weights[c] for gs in grams for c in gs if c in weights) / max(1, int(lengths[eligible].sum()))
         sentence_reward = prior[eligible] * (self.tie_weight + self.length_reward * word_value * lengths[eligible])
         cost = np.concatenate([-sentence_reward, -np.array([weights[c] for c in concepts])])
         rows, cols, vals = [], [], []
