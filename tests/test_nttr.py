@@ -1,9 +1,10 @@
-"""nttr's candidate pruning: only the sentences with the most concept weight per word enter the ILP."""
+"""nttr: candidate pruning (only the sentences with the most concept weight per word enter the ILP), concept support."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from summarizer.algorithms.concepts import concept_weights
 from summarizer.algorithms.nttr import ConceptCoverage
 from summarizer.models import MergedStatement, Source, Statement
 
@@ -36,3 +37,22 @@ def test_pruned_candidates_are_the_densest_and_the_choice_is_deterministic() -> 
 def test_a_single_candidate_is_chosen_when_it_fits() -> None:
     chosen = ConceptCoverage(candidates=1).select(ITEMS, VECTORS, budget_words=100, max_similarity=0.85)
     assert len(chosen) == 1 and chosen[0] in (1, 2, 3)
+
+
+def test_support_counts_sentences_so_a_point_repeated_within_an_article_counts() -> None:
+    items = [
+        item("The nuclear plant was closed after the leak on Monday.", "a", 0),
+        item("Inspectors found the nuclear plant leaking again on Friday.", "a", 1),
+        item("Hundreds of workers left the nuclear plant in buses.", "a", 2),
+        item("The trade deal was signed by both ministers on Monday.", "b", 0),
+        item("Critics in both countries said the trade deal came too late.", "c", 0),
+    ]
+    _, weights = concept_weights(items, power=1.0, support="sentences")
+    assert weights[("nuclear", "plant")] == 3.0 and weights[("trade", "deal")] == 2.0
+    _, weights = concept_weights(items, power=1.0)
+    assert ("nuclear", "plant") not in weights and weights[("trade", "deal")] == 2.0
+    vectors = np.eye(len(items), dtype=np.float32)
+    by_sentences = ConceptCoverage().select(items, vectors, budget_words=12, max_similarity=0.85)
+    by_articles = ConceptCoverage(support="articles").select(items, vectors, budget_words=12, max_similarity=0.85)
+    assert [items[i].text for i in by_sentences] == ["The nuclear plant was closed after the leak on Monday."]
+    assert [items[i].text for i in by_articles] == ["The trade deal was signed by both ministers on Monday."]

@@ -1,4 +1,4 @@
-"""Concepts for coverage-based selection: stemmed bigrams and words, weighted by how many articles use them."""
+"""Concepts for coverage-based selection: stemmed bigrams and words, weighted by how often the articles use them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Literal
 
 from nltk.stem.porter import PorterStemmer
 
@@ -48,13 +49,20 @@ def concepts(text: str) -> set[Concept]:
 
 
 def concept_weights(
-    items: Sequence[MergedStatement], *, min_support: int = 2, power: float = 2.0, unigram_weight: float = 0.1
+    items: Sequence[MergedStatement],
+    *,
+    min_support: int = 2,
+    power: float = 2.0,
+    unigram_weight: float = 0.1,
+    support: Literal["articles", "sentences"] = "articles",
 ) -> tuple[list[set[Concept]], dict[Concept, float]]:
     """Concepts of each item, and the weight of those kept.
 
     Support is the number of articles using a concept (the number of sentences when there is a single
-    article); concepts with less than `min_support` are dropped. Weight = support ** `power`, times
-    `unigram_weight` for single words: bigrams carry the content, words fill in what bigrams miss.
+    article), or with `support="sentences"` the number of source sentences using it (every sentence a merged
+    item stands for counts, so a point repeated within an article, or by several articles, counts each time);
+    concepts with less than `min_support` are dropped. Weight = support ** `power`, times `unigram_weight` for
+    single words: bigrams carry the content, words fill in what bigrams miss.
     """
     grams = [concepts(item.text) for item in items]
     articles: dict[Concept, set[str]] = defaultdict(set)
@@ -64,9 +72,9 @@ def concept_weights(
         for g in gs:
             articles[g].update(ids)
             sentences[g] += len(item.statements)
-    single = len({a for item in items for a in article_ids(item)}) < 2
-    support = {g: float(sentences[g] if single else len(a)) for g, a in articles.items()}
+    single = support == "sentences" or len({a for item in items for a in article_ids(item)}) < 2
+    counts = {g: float(sentences[g] if single else len(a)) for g, a in articles.items()}
     weights = {
-        g: n**power * (unigram_weight if len(g) == 1 else 1.0) for g, n in support.items() if n >= min_support
+        g: n**power * (unigram_weight if len(g) == 1 else 1.0) for g, n in counts.items() if n >= min_support
     }
     return grams, weights
