@@ -1,8 +1,9 @@
 """Thin Prefect tasks: each calls one library function; retries only where there is I/O to retry.
 
-No Prefect result caching (NO_CACHE): nttr caches vectors and summaries itself, and hashing every task's
-large inputs cost seconds per run. The flow passes large inputs to called (not submitted) tasks wrapped in `quote` for the same reason;
-submitted tasks get theirs plain, since Dask workers receive a quoted value as a bare tuple.
+No Prefect result caching (every task here is made with `cache_policy=NO_CACHE`): nttr caches vectors and
+summaries itself, and hashing every task's large inputs cost seconds per run. For the same reason the flow
+passes large inputs to called (not submitted) tasks wrapped in `quote`; submitted tasks get theirs plain,
+since Dask workers receive a quoted value as a bare tuple.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from prefect import task
+import prefect
 from prefect.cache_policies import NO_CACHE
 
 from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
@@ -22,6 +23,7 @@ from summarizer.models import Article, Digest, MergedStatement, Problem, Stateme
 from summarizer.settings import Settings
 
 log = logging.getLogger("nttr")
+task = functools.partial(prefect.task, cache_policy=NO_CACHE)
 
 
 @functools.lru_cache(maxsize=4)
@@ -30,7 +32,7 @@ def embedder_for(model: str, batch_size: int) -> embed.Embedder:
     return embed.LazyEmbedder(model, batch_size=batch_size)
 
 
-@task(cache_policy=NO_CACHE, name="ingest", retries=1, retry_delay_seconds=2)
+@task(name="ingest", retries=1, retry_delay_seconds=2)
 def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries: int = 2) -> ingest.Ingested:
     # Strings, not Paths: a feed URL must keep its "//".
     got = ingest.read_inputs(list(paths), fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
@@ -38,44 +40,44 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
     return got
 
 
-@task(cache_policy=NO_CACHE, name="clean")
+@task(name="clean")
 def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
     cleaned, problems = clean.clean_articles(articles)
     return dedup.merge_identical_articles(cleaned), problems
 
 
-@task(cache_policy=NO_CACHE, name="statements")
+@task(name="statements")
 def split_statements(articles: Sequence[Article]) -> list[Statement]:
     found = [s for a in articles for s in sentences.split_statements(a)]
     log.info("split %d articles into %d statements", len(articles), len(found))
     return found
 
 
-@task(cache_policy=NO_CACHE, name="embed", retries=1, retry_delay_seconds=2)
+@task(name="embed", retries=1, retry_delay_seconds=2)
 def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
     return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
 
 
-@task(cache_policy=NO_CACHE, name="merge-duplicates")
+@task(name="merge-duplicates")
 def merge_statements(
     statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float
 ) -> tuple[list[MergedStatement], np.ndarray]:
     return dedup.merge_statements(statements, vectors, articles, threshold=threshold)
 
 
-@task(cache_policy=NO_CACHE, name="summits")
+@task(name="summits")
 def group_summits(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray) -> list[Summit]:
     return summits.group_summits(articles, statements, vectors)
 
 
-@task(cache_policy=NO_CACHE, name="themes")
+@task(name="themes")
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str]
 ) -> list[themes.ThemeCluster]:
     return themes.cluster_statements(merged, vectors, summit_of=summit_of)
 
 
-@task(cache_policy=NO_CACHE, name="summaries")
+@task(name="summaries")
 def summarize_group(
     items: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
 ) -> list[SummaryItem]:
@@ -91,13 +93,13 @@ def summarize_group(
     return summarize.summary_of(items, chosen)
 
 
-@task(cache_policy=NO_CACHE, name="write", retries=2, retry_delay_seconds=1)
+@task(name="write", retries=2, retry_delay_seconds=1)
 def write_digest(digest: Digest, out_dir: str) -> list[Path]:
     return outputs.write_digest(digest, Path(out_dir))
 
 
 
-@task(cache_policy=NO_CACHE, name="select-new-articles", retries=2, retry_delay_seconds=1)
+@task(name="select-new-articles", retries=2, retry_delay_seconds=1)
 def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
     """Keep the articles no earlier digest covered (by id and by content)."""
     from summarizer import novelty
@@ -111,7 +113,7 @@ def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Ar
     return fresh
 
 
-@task(cache_policy=NO_CACHE, name="select-new-statements", retries=2, retry_delay_seconds=1)
+@task(name="select-new-statements", retries=2, retry_delay_seconds=1)
 def select_new_statements(
     merged: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
 ) -> tuple[list[MergedStatement], np.ndarray]:
@@ -139,7 +141,7 @@ def select_new_statements(
     return split.new, split.vectors
 
 
-@task(cache_policy=NO_CACHE, name="record-digest", retries=2, retry_delay_seconds=1)
+@task(name="record-digest", retries=2, retry_delay_seconds=1)
 def record_digest(
     digest: Digest, out_dir: str, articles: Sequence[Article], merged: Sequence[MergedStatement], state_path: str
 ) -> str:

@@ -310,10 +310,9 @@ def _cluster(sim: np.ndarray, cannot: np.ndarray, must: list[tuple[int, int]], t
     order = np.argsort(label, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(label[order]) != 0])
     groups = [order[starts[g]:(starts[g + 1] if g + 1 < k else n)].tolist() for g in range(k)]
-    block = sim[np.ix_(order, order)]
-    reduce = np.minimum if linkage == "complete" else np.add
     if linkage == "complete":
-        total = reduce.reduceat(reduce.reduceat(block, starts, axis=0), starts, axis=1).astype(np.float64)
+        block = sim[np.ix_(order, order)]
+        total = np.minimum.reduceat(np.minimum.reduceat(block, starts, axis=0), starts, axis=1).astype(np.float64)
     else:  # sums in the same order as a plain sum over each block
         total = np.array([[float(np.sum(sim[np.ix_(groups[a], groups[b])])) for b in range(k)] for a in range(k)])
     forbid = np.maximum.reduceat(np.maximum.reduceat(cannot[np.ix_(order, order)].astype(np.uint8), starts, axis=0),

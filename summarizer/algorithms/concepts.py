@@ -72,8 +72,8 @@ def concept_weights(
         for g in gs:
             articles[g].update(ids)
             sentences[g] += len(item.statements)
-    single = support == "sentences" or len({a for item in items for a in article_ids(item)}) < 2
-    counts = {g: float(sentences[g] if single else len(a)) for g, a in articles.items()}
+    by_sentences = support == "sentences" or len({a for item in items for a in article_ids(item)}) < 2
+    counts = {g: float(sentences[g] if by_sentences else len(a)) for g, a in articles.items()}
     weights = {
         g: n**power * (unigram_weight if len(g) == 1 else 1.0) for g, n in counts.items() if n >= min_support
     }

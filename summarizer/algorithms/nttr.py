@@ -98,9 +98,10 @@ class ConceptCoverage:
                 budget_words=budget_words,
                 max_similarity=max_similarity,
             )
-        word_value = sum(weights[c] for gs in grams for c in gs if c in weights) / max(1, int(lengths[eligible].sum()))
+        gain = [sum(weights.get(c, 0.0) for c in gs) for gs in grams]
+        word_value = sum(gain) / max(1, int(lengths[eligible].sum()))
         if len(eligible) > self.candidates:
-            density = [sum(weights.get(c, 0.0) for c in gs) / lengths[i] for gs, i in zip(grams, eligible)]
+            density = [g / lengths[i] for g, i in zip(gain, eligible)]
             keep = sorted(sorted(range(len(eligible)), key=lambda j: (-density[j], j))[: self.candidates])
             eligible = [eligible[j] for j in keep]
             grams = [grams[j] for j in keep]
