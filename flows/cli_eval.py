@@ -40,7 +40,7 @@ def duc2004(
     path = duc_layout(path)
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
     if events:
-        from summarizer.evaluate_events import evaluate_events
+        from summarizer.evaluation.events import evaluate_events
 
         scores = evaluate_events(path, embedder, cache_dir=settings.cache_dir)
         print(
@@ -52,7 +52,7 @@ def duc2004(
         if json_out:
             json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
         return
-    from summarizer.evaluate import format_table, run_duc2004
+    from summarizer.evaluation.duc2004 import format_table, run_duc2004
 
     report = run_duc2004(
         path,
@@ -75,6 +75,6 @@ def bench(
     scale: Annotated[str, typer.Option(help="Statement counts for the scale test, comma-separated.")] = "10000,30000,100000",
 ) -> None:
     """Print speed and memory figures: end to end against the model's floor, reruns, scale, peers."""
-    from summarizer.bench import run_bench
+    from summarizer.evaluation.bench import run_bench
 
     run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()])

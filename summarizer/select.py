@@ -1,6 +1,6 @@
 """The shared selector: best-rated sentences within a word budget, no two near-repeats.
 
-Budget semantics (measured on DUC 2004, see `evaluate.py`): the total stays within `budget_words`
+Budget semantics (measured on DUC 2004, see `evaluation/duc2004.py`): the total stays within `budget_words`
 (strict); a sentence that does not fit is skipped and the next best one is tried.
 """
 

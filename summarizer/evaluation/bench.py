@@ -245,7 +245,7 @@ def run_bench(duc: Path, *, scale: Sequence[int] = (10_000, 30_000, 100_000), pe
     print("   (blockwise similarity: no n x n matrix is ever held; dedup time grows with n^2)\n")
 
     from summarizer.embed import LazyEmbedder
-    from summarizer.evaluate import duc_topics, run_duc2004
+    from summarizer.evaluation.duc2004 import duc_topics, run_duc2004
 
     with tempfile.TemporaryDirectory(prefix="nttr-bench-peers-") as cache:
         topics = duc_topics(duc)[:peer_topics]

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from summarizer.algorithms import ALGORITHMS
-from summarizer.evaluate import format_table, run_duc2004
+from summarizer.evaluation.duc2004 import format_table, run_duc2004
 from tests.conftest import DUC
 
 pytestmark = [

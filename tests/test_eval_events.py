@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.evaluate_events import bcubed, evaluate_events
+from summarizer.evaluation.events import bcubed, evaluate_events
 from tests.conftest import DUC
 
 

@@ -3,7 +3,7 @@
 Each topic's documents go through the pipeline's own path (read_inputs -> clean_articles ->
 merge_identical_articles -> split_statements -> encode_cached -> merge_statements -> summarize) as one
 summit, with a 100-word budget. Every summary, ours and the published systems' from `peers/`, is scored
-with the same scorer (`summarizer.rouge`: rouge-score tokens, Porter stemming, cut at 100 words, counts
+with the same scorer (`summarizer.evaluation.rouge`: rouge-score tokens, Porter stemming, cut at 100 words, counts
 pooled over the four human summaries as ROUGE-1.5.5 `-f A` does). Scores are averaged over topics.
 """
 
@@ -24,7 +24,7 @@ from summarizer.embed import Embedder, encode_cached
 from summarizer.errors import InputError
 from summarizer.ingest import read_inputs
 from summarizer.models import MergedStatement
-from summarizer.rouge import rouge_n
+from summarizer.evaluation.rouge import rouge_n
 from summarizer.sentences import split_statements
 from summarizer.summarize import summarize
 
