@@ -48,6 +48,7 @@ _BRACKET = re.compile(
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_BULLET = re.compile(r"^[•▪►■◦‣●*-]\s+")
 _NO_PUNCT_RUN = re.compile(r"[.!?;:…]")
 MAX_RUN_WORDS = 100
 
@@ -182,11 +183,13 @@ def _classify(article: Article, units: list[str], site_known: bool, repeated: se
 def _clean_units(article: Article, units: list[str], rules: list[str | None]) -> tuple[list[str], list[Removal]]:
     """Apply the unit rules, cut bracketed notes and credits, drop the title line and a trailing non-sentence block."""
     kept: list[str] = []
+    finished: list[bool] = []  # the unit as found ends a sentence (or a note or credit after one)
     removed: list[Removal] = []
     for unit, rule in zip(units, rules):
         if rule is not None:
             removed.append(Removal(rule=rule, text=unit))
             continue
+        ends = bool(_TERMINAL.search(unit))
         tail = credit_tail(unit)
         if tail is not None:
             removed.append(Removal(rule="caption", text=tail.group().strip()))
@@ -199,8 +202,18 @@ def _clean_units(article: Article, units: list[str], rules: list[str | None]) ->
         removed.extend(Removal(rule="bracket", text=note) for note in notes)
         if unit:
             kept.append(unit)
-    while kept and not is_sentence_like(kept[-1].split("\n")[-1]):
+            finished.append(ends or tail is not None or bool(cut))
+    while kept and not finished[-1] and not is_sentence_like(kept[-1].split("\n")[-1]):
         removed.append(Removal(rule="trailing", text=kept.pop()))
+        finished.pop()
+    if kept and not finished[-1]:  # the page was cut off mid-sentence: drop the unfinished sentence
+        from summarizer.sentences import split_sentences  # (sentences imports this module)
+
+        last = kept.pop()
+        cut = max([last.rfind("\n") + 1, *(start for start, _ in split_sentences(last)[-1:])])
+        removed.append(Removal(rule="trailing", text=last[cut:]))
+        if last[:cut].strip():
+            kept.append(last[:cut].rstrip())
     if kept and article.title and _key(kept[0]) == _key(article.title):
         removed.append(Removal(rule="title", text=kept.pop(0)))
     return kept, removed
@@ -218,7 +231,8 @@ def _prepare(article: Article) -> tuple[Article, list[str]]:
             found = None
         published = published or found
         text = text[meta.end() :]
-    units = split_units(text)
+    units = [_BULLET.sub("", u) for u in split_units(text)]  # list marks are layout, not text
+    units = [u for u in units if u]
     title = article.title
     if article.format == "md":
         if units and _MD_HEADING.match(units[0]) and title is None:

@@ -282,9 +282,17 @@ def test_lede_dense_with_names_is_kept() -> None:
     assert clean_one(f"{lede}\n{S2}").startswith(lede)
 
 
-def test_brief_of_short_lines_is_kept_whole() -> None:
+def test_brief_of_short_lines_is_kept_whole_without_its_list_marks() -> None:
     brief = "The summit meeting in a narrow format has begun in Minsk.\nKey statements by the host:\n• The alliance must stay united in the face of new threats."
-    assert clean_one(brief) == brief.replace("\n", "\n\n")
+    assert clean_one(brief) == brief.replace("\n", "\n\n").replace("• ", "")
+
+
+def test_unfinished_last_sentence_of_a_cut_off_page_is_dropped() -> None:
+    assert clean_one(f"{S1}\n{S2} The leaders also discussed the situation on the bor") == f"{S1}\n\n{S2}"
+
+
+def test_last_sentence_ending_in_a_bracketed_note_is_not_taken_for_cut_off() -> None:
+    assert clean_one(f"{S1}\n{S2[:-1]} [source: TASS].") == f"{S1}\n\n{S2[:-1]}"
 
 
 def test_explain_cleaning_names_the_rule_for_each_removal() -> None:
