@@ -4,16 +4,18 @@ Each unit gets the name of the first rule that removes it, or None when it is ar
 
 - `repeated`: furniture of the site: the unit is on other pages of the same site (outlet or URL host), or
   twice on this page; decided by the caller, which sees the whole corpus (`clean.py`).
-- `caption`: a photo caption: one or two sentences followed by a credit ("... June 23, 2022. /Xinhua",
-  "... 2024. - AFP", "... 2023. EPA-EFE/KIM LUDBROOK", "Photo credit: gov.kz"). Captions read like prose,
-  so stop-word density cannot see them; the credit after the last full stop can. In a longer paragraph
-  only the credit itself is cut (`credit_tail`).
+- `caption`: a photo caption: a credit line ("Photo credit: gov.kz"), or one dated sentence followed by a
+  credit ("... June 23, 2022. /Xinhua", "... 2024. - AFP", "... 2023. EPA-EFE/KIM LUDBROOK"). Captions read
+  like prose, so stop-word density cannot see them; the credit after the last full stop can. From a longer
+  paragraph, or one ending in a bracketed credit ("... South Africa. (ANI)": the story's), only the credit
+  is cut (`credit_tail`).
 - `notice`: the page talking to its reader about itself: calls to subscribe or follow, editor's notes,
-  complaint and contact notices, short prompts ("No time to read?": a question or exclamation of fewer than
-  `STATEMENT_WORDS` words; in news text that is a prompt or a sub-heading, never a statement). Seen as a unit that addresses the reader (you, your, please, kindly, an
-  exclamation, an e-mail address, or a whole unit in brackets) and uses the vocabulary of publishing
-  (story, article, newsletter, subscribe, edited, contact, ...): a list of what pages are about, not of
-  any site's phrases.
+  complaint and contact notices. Seen as a sentence that addresses the reader (you, your, please, kindly,
+  an e-mail address, a final "!", or a whole unit in brackets) and uses the vocabulary of publishing (story,
+  article, newsletter, subscribe, edited, contact, ...): words of what pages are about, not any site's
+  phrases. Closing notice sentences are cut from a paragraph of text (`notice_tail`). Also short prompts:
+  a question or exclamation of fewer than `STATEMENT_WORDS` words ("No time to read?"), in news text a
+  prompt or a sub-heading, never a statement.
 - `boilerplate`: jusText's own paragraph classifier (`justext.core`): length, stop-word density, a copyright
   sign, and the classes of neighbouring paragraphs. Units found by the rules above enter it as bad
   paragraphs, so their neighbours are judged in context. Tuned for text, whose paragraphs carry no markup:
@@ -50,9 +52,8 @@ _CREDIT_TAIL = re.compile(
     r"[-–—|/]\s*[A-Z][\w.&'’-]*(?:[ /-]+[A-Z][\w.&'’-]*){0,3}"  # . /Xinhua   . - AFP   . — Reuters/Staff
     r"|\(\s*[A-Z][\w.&'’/ -]{0,30}\)"  # .(AP)
     r"|[A-Z][A-Z-]+/[A-Z][\w .'’-]{0,40}"  # . EPA-EFE/KIM LUDBROOK
-    r"|(?:photo|image|picture|video|source|credit)s?(?: credit| courtesy| by)?\s*:\s*[^.!?]{1,60}"  # . Photo credit: X
-    r")\s*$",
-    re.IGNORECASE,
+    r"|(?i:photo|image|picture|video|source|credit)s?(?i: credit| courtesy| by)?\s*:\s*[^.!?]{1,60}"  # . Photo credit: X
+    r")\s*$"
 )
 _CREDIT_ONLY = re.compile(
     r"^(?:photo|image|picture|video|credit|caption|source)s?(?: credit| courtesy| by)?\s*:|\bphoto credit\s*:", re.I

@@ -17,8 +17,8 @@ So distinct reports of one event are never collapsed; versions of one wire story
 that republishes the story with a new lede.
 
 Copies are grouped transitively (a chain of versions is one story). The longest member is the primary;
-the merged article keeps its text and metadata (missing fields filled from the copies) and lists every
-other member in `copies`. Nothing a copy says is lost: its own sentences (those whose shingles are mostly
+the merged article keeps its text and metadata (a missing date filled from a copy; outlet, URL and title
+only from a copy with the very same words) and lists every other member in `copies`. Nothing a copy says is lost: its own sentences (those whose shingles are mostly
 not in the merged text: a new lede, a later paragraph) are appended to the merged text, and `spans` credits
 them to the copies that carry them only. Likewise a sentence of the primary that a copy cut is credited
 to the members that carry it, so no outlet is cited for what it did not publish.
@@ -168,7 +168,11 @@ def _merge_group(members: list[Article]) -> Article:
         merged_joined += joined[other.id]
     update: dict[str, object] = {}
     for other in others:
-        for field in ("title", "outlet", "url", "published", "summit", "language"):
+        # What the story is (date, summit, language) may come from any copy; who published it and under which
+        # headline only from a copy with the very same words (the same file twice), never from another outlet.
+        same = joined[other.id] == joined[primary.id]
+        fields = ("title", "outlet", "url", "published", "summit", "language") if same else ("published", "summit", "language")
+        for field in fields:
             if getattr(primary, field) is None and field not in update and getattr(other, field) is not None:
                 update[field] = getattr(other, field)
     copies: list[Source] = list(primary.copies)

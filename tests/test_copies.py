@@ -118,3 +118,13 @@ def test_statement_from_a_copys_own_lede_is_credited_to_that_copy_only() -> None
     assert by_text[LEDE] == ["Portal"]
     assert by_text[P4] == ["Agency", "Portal"]
     assert by_text[P6] == ["Agency"]
+
+
+def test_a_copy_from_another_outlet_lends_its_date_but_not_its_headline() -> None:
+    import datetime as dt
+
+    original = Article(id="a", path="pages.jsonl", format="jsonl", text=WIRE, outlet="Agency")
+    copy = art("b", PARTIAL, "Portal", title="Leaders meet in Minsk", published=dt.date(2024, 11, 28))
+    (merged,) = merge_copies([original, copy])
+    assert merged.published == dt.date(2024, 11, 28)
+    assert merged.title is None and merged.url is None and merged.outlet == "Agency"
