@@ -172,15 +172,22 @@ def _paragraphs(units: Sequence[str]) -> list:  # type: ignore[type-arg]
     from justext.core import PathInfo
     from justext.paragraph import Paragraph
 
-    out = []
-    for unit in units:
-        path = PathInfo()
-        path.append("body")
-        path.append("p")
-        paragraph = Paragraph(path)
-        paragraph.append_text(unit)
-        out.append(paragraph)
-    return out
+    class TextParagraph(Paragraph):  # type: ignore[misc]
+        """A paragraph whose text is normalised once (jusText re-normalises it on every access)."""
+
+        def __init__(self, text: str) -> None:
+            path = PathInfo()
+            path.append("body")
+            path.append("p")
+            super().__init__(path)
+            self._text = " ".join(text.split())
+            self.text_nodes = [self._text]
+
+        @property
+        def text(self) -> str:
+            return self._text
+
+    return [TextParagraph(unit) for unit in units]
 
 
 def justext_classes(units: Sequence[str], bad: Sequence[bool] = ()) -> list[str]:

@@ -165,11 +165,15 @@ def _repeats(units_of: Sequence[list[str]], site_of: Sequence[int | None], group
     return {site: {k for k, groups in keys.items() if len(groups) >= 2} for site, keys in seen.items()}
 
 
-def _classify(article: Article, units: list[str], site_known: bool, repeated: set[str]) -> list[str | None]:
-    """The rule removing each unit of one page, or None for text (repeats across pages and within the page)."""
+def _classify(
+    units: list[str], site_known: bool, repeated: set[str], first: list[str | None]
+) -> list[str | None]:
+    """The rule removing each unit of one page, or None for text (`first`: the rules before repeats were known)."""
     counts = Counter(_key(u) for u in units)
     twice = [counts[_key(u)] > 1 and not is_statement(u) for u in units]
     across = [_key(u) in repeated for u in units]
+    if not any(twice) and not any(across):
+        return first
     if site_known:
         return classify_units(units, repeated=[a or t for a, t in zip(across, twice)])
     # Unknown site: a line shared with other pages is chrome when it is no sentence, or sits at an edge.
@@ -256,7 +260,8 @@ def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
         prepared.append((ready, units))
     # Copies are told by their main text (what a first pass keeps), so chrome shared by two short pages of
     # one site does not make them copies, and the text a story shares with its copies is not chrome.
-    main = ["\n".join(u for u, rule in zip(units, classify_units(units)) if rule is None) for _, units in prepared]
+    first = [classify_units(units) for _, units in prepared]
+    main = ["\n".join(u for u, rule in zip(units, rules) if rule is None) for (_, units), rules in zip(prepared, first)]
     group = [0] * len(prepared)
     for number, members in enumerate(copy_groups(main)):
         for i in members:
@@ -264,14 +269,14 @@ def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
     site_of = sites([a for a, _ in prepared])
     repeated = _repeats([units for _, units in prepared], site_of, group)
     cleaned: list[Article] = []
-    for (article, units), site in zip(prepared, site_of):
+    for (article, units), site, first_rules in zip(prepared, site_of, first):
         language = detect_language("\n".join(units))
         if language is not None and language != "en":
             reason = f"not English ({language}); skipped"
             problems.append(Problem(path=article.path, stage="clean", reason=reason))
             reports.append(_report(article, skipped=reason))
             continue
-        rules = _classify(article, units, site is not None, repeated.get(site, set()))
+        rules = _classify(units, site is not None, repeated.get(site, set()), first_rules)
         kept, removed = _clean_units(article, units, rules)
         if not kept:
             kept, removed = units, []

@@ -56,19 +56,25 @@ def shingles(tokens: Sequence[str], k: int = SHINGLE) -> set[str]:
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
-def shared_counts(sets: Sequence[set[str]]) -> Counter[tuple[int, int]]:
-    """Shingles shared by each pair of sets that share any, from an inverted index (no all-pairs loop)."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, found in enumerate(sets):
-        for shingle in found:
-            postings[shingle].append(i)
-    counts: Counter[tuple[int, int]] = Counter()
-    for members in postings.values():
-        if 1 < len(members) <= MAX_POSTINGS:
-            for a in range(len(members)):
-                for b in range(a + 1, len(members)):
-                    counts[(members[a], members[b])] += 1
-    return counts
+def shared_counts(sets: Sequence[set[str]]) -> dict[tuple[int, int], int]:
+    """Shingles shared by each pair of sets that share any: a sparse texts x shingles product, no all-pairs loop."""
+    import numpy as np
+    from scipy import sparse
+
+    if len(sets) < 2:
+        return {}
+    # A shingle's (process-salted) string hash names its column; only the counts leave this function.
+    keys = [np.fromiter((hash(x) for x in found), dtype=np.int64, count=len(found)) for found in sets]
+    rows = np.repeat(np.arange(len(sets)), [len(k) for k in keys])
+    _, cols, df = np.unique(np.concatenate(keys), return_inverse=True, return_counts=True)
+    keep = (df[cols] > 1) & (df[cols] <= MAX_POSTINGS)
+    if not keep.any():
+        return {}
+    matrix = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], cols[keep])), shape=(len(sets), len(df))
+    )
+    product = sparse.triu(matrix @ matrix.T, k=1).tocoo()
+    return {(int(i), int(j)): int(n) for i, j, n in zip(product.row, product.col, product.data) if n}
 
 
 def containment(shared: int, a: set[str], b: set[str]) -> float:
