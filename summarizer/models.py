@@ -27,6 +27,14 @@ class Source(Record):
     title: str | None = None
 
 
+class Span(Record):
+    """A stretch of an article's text that only some of its sources carry (`Article.spans`)."""
+
+    start: int
+    end: int
+    article_ids: tuple[str, ...]
+
+
 class Article(Record):
     """One article after ingestion and cleaning; `text` is the cleaned body."""
 
@@ -41,7 +49,10 @@ class Article(Record):
     summit: str | None = None
     language: str | None = None
     copies: tuple[Source, ...] = ()
-    """Other files with the same body, collapsed into this article."""
+    """Copies of this story from other files or outlets, collapsed into this article (see `copies.py`)."""
+    spans: tuple[Span, ...] = ()
+    """Stretches of `text` that only some of `sources` carry (a copy's own lede, a passage a copy cut);
+    everything else is carried by every source."""
 
     @property
     def source(self) -> Source:
@@ -50,6 +61,13 @@ class Article(Record):
     @property
     def sources(self) -> tuple[Source, ...]:
         return (self.source, *self.copies)
+
+    def sources_of(self, start: int, end: int) -> tuple[Source, ...]:
+        """The sources that carry `text[start:end]`: those of the span it starts in, else all of them."""
+        for span in self.spans:
+            if span.start <= start < span.end:
+                return tuple(s for s in self.sources if s.article_id in span.article_ids) or self.sources
+        return self.sources
 
 
 class Problem(Record):
