@@ -57,10 +57,13 @@ class DateSpan:
         """True when the two spans can be the same days, `tolerance` days apart at most (any year if one lacks it)."""
         if self.year_known and other.year_known:
             return (other.first - self.last).days <= tolerance and (self.first - other.last).days <= tolerance
+        known = self if self.year_known else other if other.year_known else None
+        # the year-less span tried in the other's years (and either side of New Year), or in any year
+        years = (known.first.year - 1, known.first.year, known.last.year) if known else (2000, 2001)
         return any(
             (o_first - s_last).days <= tolerance and (s_first - o_last).days <= tolerance
-            for s_first, s_last in _in_years(self, (2000, 2001))
-            for o_first, o_last in _in_years(other, (2000, 2001))
+            for s_first, s_last in _in_years(self, years)
+            for o_first, o_last in _in_years(other, years)
         )
 
     def describe(self) -> str:

@@ -36,9 +36,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                  r"(?i:summit|meeting|session)")),
     ("heads of government meeting", re.compile(r"(?i)\bheads of government\b|\bprime ministers[’']?\s+(?:meeting|council)")),
     ("ministers' meeting", re.compile(
-        r"(?i)\b(?:foreign|defen[cs]e|finance|trade|econom\w*|energy|agricultur\w*|health|education|transport|justice|"
-        r"interior|culture|tourism|sports?|security)(?:\s+affairs)?\s+ministers\b|\bministers[’']?\s+(?:meeting|council|"
-        r"conference|session|gathering)|\bcouncil of (?:\w+\s+){0,2}ministers\b|\bministerial\b")),
+        r"(?i)\b(?P<portfolio>foreign|defen[cs]e|finance|trade|econom\w*|energy|agricultur\w*|health|education|"
+        r"transport|justice|interior|culture|tourism|sports?|security)(?:\s+affairs)?\s+ministers\b"
+        r"|\bministers[’']?\s+(?:meeting|council|conference|session|gathering)"
+        r"|\bcouncil of (?:(?P<portfolio2>\w+)\s+){0,2}ministers\b|\bministerial\b")),
     ("games", re.compile(r"\bGames\b|(?i:\bolympiad\b|\btournament\b)")),
     ("anniversary", re.compile(r"(?i)\banniversary\b")),
 )
@@ -98,6 +99,8 @@ class Signature:
         """The days this article's event can fall on: its own date, else around its publication date."""
         if self.date is not None and not self.announcement:
             return self.date
+        if self.announcement and self.published is not None:  # the announcement itself: just before publication
+            return DateSpan(self.published - dt.timedelta(days=2), self.published, resolved=True)
         if self.published is not None:
             first = self.published - dt.timedelta(days=REPORT_DAYS)
             return DateSpan(first, self.published + dt.timedelta(days=PREVIEW_DAYS), resolved=True)
@@ -139,11 +142,40 @@ def text_publication_date(texts: list[str]) -> DateSpan | None:
     return None
 
 
+def _kind_of(name: str, m: re.Match[str]) -> str:
+    """The kind a cue names; a ministers' meeting says whose ministers when the text does."""
+    if name != "ministers' meeting":
+        return name
+    portfolio = (m.group("portfolio") or m.group("portfolio2") or "").lower()
+    portfolio = "defence" if portfolio.startswith("defen") else portfolio
+    return f"{portfolio} ministers' meeting" if portfolio in {"foreign", "defence", "finance", "trade", "energy",
+                                                            "health", "education", "transport", "justice",
+                                                            "interior", "culture", "tourism"} else name
+
+
 def _kind(text: str) -> str | None:
+    """The kind of meeting a sentence names first among the non-leaders kinds, if any."""
     for name, pattern in _KINDS:
-        if pattern.search(text):
-            return name
+        m = pattern.search(text)
+        if m:
+            return _kind_of(name, m)
     return None
+
+
+def _kind_before(text: str) -> str | None:
+    """The kind of the meeting named last in `text` ("summit" for a leaders' meeting), if any."""
+    best: tuple[int, str] | None = None
+    for name, pattern in (*_KINDS, ("summit", _LEADERS)):
+        for m in pattern.finditer(text):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), _kind_of(name, m) if name != "summit" else name)
+    return best[1] if best else None
+
+
+def same_kind(a: str, b: str) -> bool:
+    """Two kinds can be one meeting: equal, or a ministers' meeting whose ministers one side does not say."""
+    return a == b or (a.endswith("ministers' meeting") and b.endswith("ministers' meeting")
+                      and "ministers' meeting" in (a, b))
 
 
 def main_organisation(texts: list[str]) -> str | None:
@@ -201,9 +233,9 @@ def _date_candidates(texts: list[str], base: dt.date | None, kind: str) -> list[
             before = text[max(0, start - 70):start]
             if _OTHER.search(before):
                 continue
-            other_kind = _kind(before)
-            if other_kind and other_kind != kind:
-                continue
+            other_kind = _kind_before(before)
+            if other_kind and not same_kind(other_kind, kind):
+                continue  # "the foreign ministers met on May 21" in a summit's report, or the reverse
             weight = 1.0 + (1.0 if n < LEAD else 0.0) + (1.0 if event else -0.7)
             if span.resolved:
                 weight *= 0.7
@@ -328,13 +360,13 @@ def conflicts(a: Signature, b: Signature) -> bool:
         return a.summit != b.summit
     if a.org and b.org and a.org != b.org:
         return True
-    if a.kind != b.kind:
+    if not same_kind(a.kind, b.kind):
         return True
     if a.ordinal and b.ordinal and abs(a.ordinal - b.ordinal) >= 2:
         return True  # sources disagree by one edition now and then; two apart is another edition
     wa, wb = a.window(), b.window()
-    if wa is not None and wb is not None and not wa.overlaps(wb):
-        return True
+    if wa is not None and wb is not None and not wa.overlaps(wb, tolerance=2 if wa.resolved or wb.resolved else 1):
+        return True  # a day resolved from "on Wednesday" may be the eve or the morning after
     for x, y in ((a, b), (b, a)):
         # published well before the other's event: an announcement of it, not coverage
         if x.published and y.date is not None and not y.announcement and y.date.year_known:

@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize
 
 from summarizer.models import Article, Statement, Summit
 from summarizer.event_dates import DateSpan
-from summarizer.places import compatible
+from summarizer.places import compatible, same_city
 from summarizer.signatures import Signature, agree, conflicts, extract_signature
 
 
@@ -297,6 +297,30 @@ def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Seque
             "place_evidence": place_evidence}
 
 
+def shared_facts(sigs: Sequence[Signature], cannot: np.ndarray) -> np.ndarray:
+    """How many distinguishing facts each compatible pair shares: the same city, the same days (half when a
+    year is missing), the same edition number, both held by videoconference."""
+    n = len(sigs)
+    facts = np.zeros((n, n), dtype=np.float64)
+    for i in range(n):
+        a = sigs[i]
+        for j in range(i + 1, n):
+            if cannot[i, j]:
+                continue
+            b = sigs[j]
+            count = 0.0
+            if a.place and b.place and same_city(a.place, b.place):
+                count += 1
+            if a.date and b.date and not a.announcement and not b.announcement and a.date.overlaps(b.date):
+                count += 1 if a.date.year_known and b.date.year_known else 0.5
+            if a.ordinal and a.ordinal == b.ordinal:
+                count += 1
+            if a.virtual and b.virtual:
+                count += 0.5
+            facts[i, j] = facts[j, i] = count
+    return facts
+
+
 def calibrated_threshold(sim: np.ndarray, cannot: np.ndarray, sigs: Sequence[Signature], *, floor: float,
                          quantile: float) -> float:
     """The similarity above which two groups may merge: at least `floor`, and above the `quantile` of the
@@ -319,6 +343,8 @@ def group_summits(
     min_similarity: float = 0.045,
     linkage: str = "average",
     quantile: float = 0.9,
+    fact_weight: float = 0.5,
+    max_facts: float = 2.0,
     lead_sentences: int = 5,
     lead_weight: float = 0.3,
     embedding_weight: float = 0.0,
@@ -335,6 +361,8 @@ def group_summits(
     threshold = min_similarity
     if calibrate:
         threshold = calibrated_threshold(sim, cannot, sigs, floor=min_similarity, quantile=quantile)
+    if fact_weight > 0:
+        sim = sim + fact_weight * threshold * np.minimum(shared_facts(sigs, cannot), max_facts)
     groups = _cluster(sim, cannot, must, threshold, linkage)
     keywords = _Keywords([a.text for a in articles])
     summits: list[Summit] = []
