@@ -225,10 +225,13 @@ def _short(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _date_candidates(texts: list[str], base: dt.date | None, kind: str) -> list[tuple[float, DateSpan, int]]:
+def _date_candidates(texts: list[str], base: dt.date | None, kind: str, org: str | None) -> list[tuple[float, DateSpan, int]]:
+    """Every date with a weight: more in the lead, in a sentence about a meeting of this article's kind and
+    organisation, and on a dateline; none when the words before point to another meeting."""
     out: list[tuple[float, DateSpan, int]] = []
     for n, text in enumerate(texts):
         event = bool(_EVENT.search(text))
+        named = bool(org and re.search(rf"\b{re.escape(org)}\b", text))
         for start, _, span in find_dates(text, base):
             before = text[max(0, start - 70):start]
             if _OTHER.search(before):
@@ -237,6 +240,9 @@ def _date_candidates(texts: list[str], base: dt.date | None, kind: str) -> list[
             if other_kind and not same_kind(other_kind, kind):
                 continue  # "the foreign ministers met on May 21" in a summit's report, or the reverse
             weight = 1.0 + (1.0 if n < LEAD else 0.0) + (1.0 if event else -0.7)
+            weight += (0.5 if named else 0.0) + (0.5 if other_kind else 0.0)
+            if n < LEAD and _DATELINE_BEFORE.match(text[:start]):
+                weight = 1.6  # "BEIJING, July 14. /TASS/.": the day of the report
             if span.resolved:
                 weight *= 0.7
             if span.whole_month:
@@ -337,7 +343,7 @@ def extract_signature(article: Article) -> Signature:
     sig.ordinal = _ordinal(texts)
 
     base = sig.published
-    date, support, where = _best_date(_date_candidates(texts, base, sig.kind))
+    date, support, where = _best_date(_date_candidates(texts, base, sig.kind, sig.org))
     if date is not None and support >= 1.5:
         sig.date = date
         sig.date_note = "from the text" + (", resolved against the publication date" if date.resolved else "")
