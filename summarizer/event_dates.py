@@ -39,6 +39,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _NUMBER = re.compile(r"\d+")
+_ANY = re.compile(rf"\b{_MONTH}|{_WEEKDAY}|\d{{4}}-\d\d|\d\.\d\d?\.\d|(?i:today|tonight|yesterday|tomorrow|week)\b")
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ def find_dates(sentence: str, base: dt.date | None = None, *, future: bool | Non
 
     `future`: the tense for completing partial dates; by default read from the words just before each date.
     """
+    if not _ANY.search(sentence):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, DateSpan]] = []
     for name, pattern in _FORMS:

@@ -16,7 +16,6 @@ SAME_PLACE_KM = 50.0
 ALTERNATE_NAMES_FROM = 200_000
 """Alternate names ("Rio", "Nur-Sultan") are read for cities of at least this population only."""
 _MAX_WORDS = 4
-_TOKEN = re.compile(r"[A-Z][\w’'\-]*|[a-z]{1,3}\b|\S")
 
 
 @dataclass(frozen=True)
@@ -115,29 +114,34 @@ def capital_of(country: str) -> Place | None:
     return lookup(capital) if capital else None
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:(?:de|da|do|del|la|el|al|of|upon|on)\s+)?[A-Z][\w’'\-]*)*")
+
+
 def find_places(text: str) -> list[tuple[int, int, Place]]:
     """(start, end, place) of every city or country named in `text`, longest names first, capitalised only."""
     gaz = _gazetteer()
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     found: list[tuple[int, int, Place]] = []
-    i = 0
-    while i < len(tokens):
-        start, _, word = tokens[i]
-        hit = None
-        if word[:1].isupper() and not (word.isupper() and len(word) <= 3):  # "UN", "US": not towns
-            for n in range(min(gaz.longest, len(tokens) - i), 0, -1):
-                last = tokens[i + n - 1]
-                if not last[2][:1].isupper():
-                    continue
-                place = lookup(text[start:last[1]])
-                if place is not None:
-                    hit = (start, last[1], place, n)
-                    break
-        if hit:
-            found.append(hit[:3])
-            i += hit[3]
-        else:
-            i += 1
+    for run in _CAPITALISED.finditer(text):
+        words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            word = text[start:words[i][1]]
+            hit = None
+            if word[:1].isupper() and not (word.isupper() and len(word) <= 3):  # "UN", "US": not towns
+                for n in range(min(gaz.longest, len(words) - i), 0, -1):
+                    end = words[i + n - 1][1]
+                    if not text[words[i + n - 1][0]].isupper():
+                        continue
+                    place = lookup(text[start:end])
+                    if place is not None:
+                        hit = (start, end, place, n)
+                        break
+            if hit:
+                found.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
     return found
 
 

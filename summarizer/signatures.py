@@ -43,7 +43,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("games", re.compile(r"\bGames\b|(?i:\bolympiad\b|\btournament\b)")),
     ("anniversary", re.compile(r"(?i)\banniversary\b")),
 )
-_LEADERS = re.compile(r"(?i)\b(?:summit|heads of state|leaders)\b")
+_LEADERS = re.compile(r"(?i)\b(?:summit|heads of states?|leaders|presidents)\b")
+_SUMMIT = re.compile(r"(?i)\bsummit\b")
 _OTHER = re.compile(
     r"(?i)\b(?:next|previous|last|prior|earlier|former|founded|founding|established|set up|anniversary|signed|since|"
     r"ago|until|effective|born|joined|first held)\b[^.;]*$"
@@ -64,6 +65,12 @@ _ORDINAL = re.compile(
     r"\b(?:(?P<n>\d{1,3})(?:st|nd|rd|th)|(?P<roman>[XVI]{1,7}))\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?i:summit|meeting|session)\b"
 )
+_NEAR_EVENT = re.compile(
+    r"(?i)\b(?:summits?|meetings?|session|council|conference|gathering|forum|games|ceremony|convene[sd]?|convening|"
+    r"gathered|gathering|met|meet|kicked off|opened|opens|began|begins|hosted|hosts|held|hold|holding|"
+    r"takes? place|took place|taking place|arrived|attend\w*|participat\w*|here)\b[^.;]*$"
+)
+_HOST_BY = re.compile(r"(?i)\b(?:hosted|organi[sz]ed|chaired|convened)\s+by\s+(?:the\s+)?$")
 _HOSTED = re.compile(r"^\s*(?:hosted|hosts|will host|is hosting|played host|welcomed)\b")
 _PLACE_BEFORE = re.compile(
     r"(?i)\b(?:in|at)\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,3}(?:city|capital|town)\s+(?:of\s+)?)?(?:[A-Z][\w’'-]*\s+)?$"
@@ -80,7 +87,7 @@ class Signature:
     published: dt.date | None = None
     published_from: str | None = None
     org: str | None = None
-    kind: str = "summit"
+    kind: str | None = None
     date: DateSpan | None = None
     date_note: str | None = None
     announcement: bool = False
@@ -172,20 +179,45 @@ def _kind_before(text: str) -> str | None:
     return best[1] if best else None
 
 
-def same_kind(a: str, b: str) -> bool:
-    """Two kinds can be one meeting: equal, or a ministers' meeting whose ministers one side does not say."""
+def meeting_kind(texts: list[str]) -> str | None:
+    """The kind of meeting the headline or lead names first ("summit" for leaders), or None when it names none."""
+    for text in texts[:LEAD + 2]:
+        cues = [(m.start(), _kind_of(name, m) if name != "summit" else name)
+                for name, pattern in (*_KINDS, ("summit", _LEADERS)) for m in [pattern.search(text)] if m]
+        if cues:
+            kind = min(cues)[1]
+            if kind == "anniversary" and _LEADERS.search(text) and not re.search(r"(?i)anniversary\s+(?:was|is)\b", text):
+                return "summit"  # a summit marking an anniversary is a summit
+            return kind
+    summits = sum(1 for text in texts for _ in _SUMMIT.finditer(text))
+    return "summit" if summits >= 2 else None  # named again and again further down
+
+
+def same_kind(a: str | None, b: str | None) -> bool:
+    """Two kinds can be one meeting: equal, unknown on one side, or a ministers' meeting whose ministers one
+    side does not say."""
+    if a is None or b is None:
+        return True
     return a == b or (a.endswith("ministers' meeting") and b.endswith("ministers' meeting")
                       and "ministers' meeting" in (a, b))
 
 
+_ORG_AT_EVENT = re.compile(
+    r"\b([A-Z]{2,6})\)?(?:[’']s?)?\s+(?:[\w’'-]+\s+){0,3}?(?i:summits?|meetings?|session|council|conference|gathering|forum|"
+    r"games|leaders|heads of state|ministers)\b"
+    r"|(?i:summits?|meetings?|session|council|conference|gathering|forum|leaders|heads of state|ministers)\s+of\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?:\()?([A-Z]{2,6})\b"
+)
+
+
 def main_organisation(texts: list[str]) -> str | None:
-    """The acronym the article's meeting sentences name most (lead counts double)."""
+    """The acronym named with the article's meetings ("the SCO summit", "a meeting of the BRICS leaders"),
+    the lead counting double."""
     counts: Counter[str] = Counter()
     for n, text in enumerate(texts):
-        if not _EVENT.search(text):
-            continue
-        for acronym in _ACRONYM.findall(text):
-            if acronym not in _STOP_ACRONYMS:
+        for m in _ORG_AT_EVENT.finditer(text):
+            acronym = m.group(1) or m.group(2)
+            if acronym not in _STOP_ACRONYMS and not re.fullmatch(r"[IVXLC]+", acronym):  # "XIV BRICS Summit"
                 counts[acronym] += 2 if n < LEAD else 1
     best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return best[0][0] if best and best[0][1] >= 2 else None
@@ -225,12 +257,15 @@ def _short(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _date_candidates(texts: list[str], base: dt.date | None, kind: str, org: str | None) -> list[tuple[float, DateSpan, int]]:
+def _date_candidates(texts: list[str], base: dt.date | None, kind: str | None,
+                     org: str | None) -> list[tuple[float, DateSpan, int]]:
     """Every date with a weight: more in the lead, in a sentence about a meeting of this article's kind and
     organisation, and on a dateline; none when the words before point to another meeting."""
     out: list[tuple[float, DateSpan, int]] = []
     for n, text in enumerate(texts):
         event = bool(_EVENT.search(text))
+        if not event and n >= LEAD:
+            continue  # a date outside the lead and away from any meeting says little
         named = bool(org and re.search(rf"\b{re.escape(org)}\b", text))
         for start, _, span in find_dates(text, base):
             before = text[max(0, start - 70):start]
@@ -270,7 +305,28 @@ def _best_date(cands: list[tuple[float, DateSpan, int]]) -> tuple[DateSpan | Non
     return span, support, -neg_n
 
 
-def _place_candidates(texts: list[str], base: dt.date | None, date: DateSpan | None) -> list[tuple[float, Place, int]]:
+_NAMED_MEETING = re.compile(
+    r"((?:[A-Z][\w’'-]*\s+(?:of\s+(?:the\s+)?)?){1,5})(?i:summit|meeting|session|gathering|conference|forum)\s+"
+    r"(?:(?:was|is|will be)\s+)?(?:(?:held|hosted)\s+)?(?:in|at)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$"
+)
+
+
+def _foreign_event(before: str, org: str | None) -> bool:
+    """The place belongs to another body's meeting: "the Shanghai Cooperation Organization summit in X" or
+    "the CIS gathering in X" in an article about another organisation."""
+    m = _NAMED_MEETING.search(before)
+    if not m:
+        return False
+    words = [w for w in re.findall(r"[A-Z][\w’'-]*", m.group(1)) if w not in {"The", "A", "An", "This", "That"}]
+    if not words or (org and (org in words or "".join(w[0] for w in words) == org)):
+        return False
+    if all(lookup(w) is not None or re.fullmatch(r"[IVXLC]+|\d+\w*", w) for w in words):
+        return False  # "the Samarkand Summit", "the XIV Summit": a place or a number, not another body
+    return True
+
+
+def _place_candidates(texts: list[str], base: dt.date | None, date: DateSpan | None,
+                      virtual: bool = False, org: str | None = None) -> list[tuple[float, Place, int]]:
     """Places named where a meeting is: "in X", "at X", "X hosted", a dateline; not those of other meetings
     (the words before point elsewhere, or the sentence's dates are other days), nor words that the article
     also writes in lower case ("Summit" is a town, "summit" a word)."""
@@ -278,6 +334,8 @@ def _place_candidates(texts: list[str], base: dt.date | None, date: DateSpan | N
     out: list[tuple[float, Place, int]] = []
     for n, text in enumerate(texts):
         event = bool(_EVENT.search(text))
+        if not event and n >= LEAD + 2:
+            continue
         found = find_places(text)
         if not found:
             continue
@@ -290,12 +348,16 @@ def _place_candidates(texts: list[str], base: dt.date | None, date: DateSpan | N
                 continue
             before, after = text[max(0, start - 70):start], text[end:end + 40]
             dateline = start <= 2 and n < LEAD + 2 and bool(_DATELINE_AFTER.match(after))
-            if not dateline and (re.match(r"^\s+[A-Z][a-z]", after) or not event):
+            if not dateline and (re.match(r"^\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]", after) or not event):
                 continue  # "Shanghai Cooperation", "Independence Palace": part of another name
             capital = re.match(r"^[’']s\s+capital\b", after) or re.search(r"(?i)\bcapital\s+of\s+(?:the\s+)?$", before)
             if capital and place.city is None:
                 place = capital_of(place.country) or place
-            context = dateline or _PLACE_BEFORE.search(before) or _HOSTED.match(after) or capital
+            if _foreign_event(before, org):
+                continue
+            near = _NEAR_EVENT.search(before[-100:]) or _EVENT.match(after.strip())
+            host = _HOST_BY.search(before) or re.match(r"^-hosted\b", after)  # "chaired by India", "India-hosted"
+            context = dateline or (near and (_PLACE_BEFORE.search(before) or capital)) or _HOSTED.match(after) or host
             if not context or _OTHER.search(before):
                 continue
             years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", after[:20] + " " + before[-25:])]
@@ -303,7 +365,9 @@ def _place_candidates(texts: list[str], base: dt.date | None, date: DateSpan | N
                 continue  # "in Bali, Indonesia in 2022": another year's meeting
             weight = 1.0 + (1.0 if n < LEAD else 0.0) + (0.5 if _HOSTED.match(after) else 0)
             if dateline:
-                weight = 1.5
+                if virtual:
+                    continue  # a videoconference's dateline is where one participant sat
+                weight = 1.0  # where the reporter is, most often the venue
             out.append((weight, place, n))
     return out
 
@@ -326,8 +390,18 @@ def _best_place(cands: list[tuple[float, Place, int]]) -> tuple[Place | None, in
     return city, -neg_n
 
 
-def extract_signature(article: Article) -> Signature:
-    """Read the organisation, kind, date, place, format and edition number of the event an article reports."""
+def corpus_organisations(articles: list[Article] | tuple[Article, ...]) -> frozenset[str]:
+    """Organisations named with the meetings of at least two articles: the series a corpus covers."""
+    counts = Counter(main_organisation(pieces(a)) for a in articles)
+    return frozenset(org for org, count in counts.items() if org and count >= 2)
+
+
+def extract_signature(article: Article, series: frozenset[str] = frozenset()) -> Signature:
+    """Read the organisation, kind, date, place, format and edition number of the event an article reports.
+
+    `series`: organisations the corpus covers; an article that names one of them without naming it with a
+    meeting is taken to be about that organisation's meeting.
+    """
     texts = pieces(article)
     sig = Signature(summit=article.summit, published=article.published,
                     published_from="metadata" if article.published else None)
@@ -335,11 +409,17 @@ def extract_signature(article: Article) -> Signature:
         stamp = text_publication_date(texts)
         if stamp is not None:
             sig.published, sig.published_from = stamp.first, "text"
-    sig.org = main_organisation(texts)
-    first_event = next((t for t in texts if _EVENT.search(t) or _kind(t)), "")
-    sig.kind = _kind(first_event) or "summit"
-    if sig.kind == "anniversary" and _LEADERS.search(first_event) and not re.search(r"(?i)anniversary\s+(?:was|is)\b", first_event):
-        sig.kind = "summit"
+    org = main_organisation(texts)
+    if org is None and series:
+        named = Counter(a for t in texts for a in _ACRONYM.findall(t) if a in series)
+        org = min(named, key=lambda a: (-named[a], a)) if named else None
+    kind = meeting_kind(texts)
+    if kind is None and org is not None and any(
+            org in (m.group(1), m.group(2)) for t in texts[:LEAD] for m in _ORG_AT_EVENT.finditer(t)):
+        kind = "summit"  # the organisation's meeting, with no other kind named: its leaders'
+    if org is None or kind is None:
+        return sig  # not a meeting of a named organisation: its dates and places say little about one event
+    sig.org, sig.kind = org, kind
     sig.ordinal = _ordinal(texts)
 
     base = sig.published
@@ -350,9 +430,10 @@ def extract_signature(article: Article) -> Signature:
         sig.evidence.append(f"date {date.describe()} {sig.date_note}: “{_short(texts[where])}”")
         if base is not None and date.year_known and (date.first - base).days > PREVIEW_DAYS:
             sig.announcement = True
+            sig.kind = "announcement"  # of a meeting weeks ahead: its own event, not that meeting's coverage
             sig.evidence.append(f"published {base.isoformat()}, {(date.first - base).days} days ahead: an announcement")
     sig.virtual = _is_virtual(texts, base, sig.date)
-    place, where = _best_place(_place_candidates(texts, base, sig.date))
+    place, where = _best_place(_place_candidates(texts, base, sig.date, sig.virtual, sig.org))
     if place is not None:
         sig.place = place
         sig.place_note = "from the text"
@@ -378,7 +459,14 @@ def conflicts(a: Signature, b: Signature) -> bool:
         if x.published and y.date is not None and not y.announcement and y.date.year_known:
             if (y.date.first - x.published).days > PREVIEW_DAYS or (x.published - y.date.last).days > REPORT_DAYS:
                 return True
-    return bool(a.place and b.place and not compatible(a.place, b.place))
+    if a.place and b.place and not compatible(a.place, b.place):
+        return True
+    for x, y in ((a, b), (b, a)):
+        # a videoconference is not a meeting held in a city, unless both are dated to the same days
+        if x.virtual and not y.virtual and y.place and y.place.city and not (x.place and compatible(x.place, y.place)):
+            if wa is None or wb is None:
+                return True
+    return False
 
 
 def agree(a: Signature, b: Signature) -> bool:

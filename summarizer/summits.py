@@ -27,7 +27,7 @@ from sklearn.preprocessing import normalize
 from summarizer.models import Article, Statement, Summit
 from summarizer.event_dates import DateSpan
 from summarizer.places import compatible, same_city
-from summarizer.signatures import Signature, agree, conflicts, extract_signature
+from summarizer.signatures import Signature, agree, conflicts, corpus_organisations, extract_signature, same_kind
 
 
 def _links(sigs: Sequence[Signature]) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -326,10 +326,8 @@ def calibrated_threshold(sim: np.ndarray, cannot: np.ndarray, sigs: Sequence[Sig
     """The similarity above which two groups may merge: at least `floor`, and above the `quantile` of the
     similarity between articles of one series (same organisation and kind) known to report different events."""
     n = len(sigs)
-    same_series = np.array([[a.org == b.org and a.kind == b.kind for b in sigs] for a in sigs]) if n else cannot
-    pairs = cannot & same_series & ~np.eye(n, dtype=bool)
-    if not pairs.any():
-        pairs = cannot
+    same_series = np.array([[bool(a.org) and a.org == b.org and same_kind(a.kind, b.kind) for b in sigs] for a in sigs])
+    pairs = cannot & same_series & ~np.eye(n, dtype=bool) if n else cannot
     if not pairs.any():
         return floor
     return max(floor, float(np.quantile(sim[np.triu(pairs, 1)], quantile)))
@@ -341,7 +339,7 @@ def group_summits(
     vectors: np.ndarray,
     *,
     min_similarity: float = 0.045,
-    linkage: str = "average",
+    linkage: str = "auto",
     quantile: float = 0.9,
     fact_weight: float = 0.5,
     max_facts: float = 2.0,
@@ -353,7 +351,8 @@ def group_summits(
     """Group articles into summits: metadata, then each article's event signature, then content similarity."""
     if not articles:
         return []
-    sigs = [extract_signature(a) for a in articles]
+    series = corpus_organisations(articles)
+    sigs = [extract_signature(a, series) for a in articles]
     n = len(articles)
     cannot, must = _links(sigs)
     sim = article_similarity(articles, statements, vectors, lead_sentences=lead_sentences, lead_weight=lead_weight,
@@ -361,6 +360,10 @@ def group_summits(
     threshold = min_similarity
     if calibrate:
         threshold = calibrated_threshold(sim, cannot, sigs, floor=min_similarity, quantile=quantile)
+    if linkage == "auto":
+        # A threshold read from this corpus's own different-edition pairs bounds a group's average similarity;
+        # without one, every pair of a group must clear the fixed floor (complete linkage, chosen on DUC 2004).
+        linkage = "average" if threshold > min_similarity else "complete"
     if fact_weight > 0:
         sim = sim + fact_weight * threshold * np.minimum(shared_facts(sigs, cannot), max_facts)
     groups = _cluster(sim, cannot, must, threshold, linkage)
