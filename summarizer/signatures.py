@@ -87,6 +87,8 @@ class Signature:
     published: dt.date | None = None
     published_from: str | None = None
     org: str | None = None
+    series: bool = False
+    """The organisation is one the corpus covers (named with the meetings of several articles)."""
     kind: str | None = None
     date: DateSpan | None = None
     date_note: str | None = None
@@ -99,7 +101,7 @@ class Signature:
 
     def key(self) -> tuple:
         """The facts that `conflicts` and `agree` read."""
-        return (self.summit, self.published, self.org, self.kind, self.date, self.announcement, self.place,
+        return (self.summit, self.published, self.org, self.series, self.kind, self.date, self.announcement, self.place,
                 self.virtual, self.ordinal)
 
     def window(self) -> DateSpan | None:
@@ -419,7 +421,7 @@ def extract_signature(article: Article, series: frozenset[str] = frozenset()) ->
         kind = "summit"  # the organisation's meeting, with no other kind named: its leaders'
     if org is None or kind is None:
         return sig  # not a meeting of a named organisation: its dates and places say little about one event
-    sig.org, sig.kind = org, kind
+    sig.org, sig.kind, sig.series = org, kind, org in series
     sig.ordinal = _ordinal(texts)
 
     base = sig.published
@@ -445,8 +447,8 @@ def conflicts(a: Signature, b: Signature) -> bool:
     """True when two articles cannot report the same event."""
     if a.summit and b.summit:
         return a.summit != b.summit
-    if a.org and b.org and a.org != b.org:
-        return True
+    if a.org and b.org and a.org != b.org and (a.series or b.series):
+        return True  # a series' meeting is not another body's; two one-off acronyms may name one story's actors
     if not same_kind(a.kind, b.kind):
         return True
     if a.ordinal and b.ordinal and abs(a.ordinal - b.ordinal) >= 2:
