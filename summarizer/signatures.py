@@ -12,6 +12,7 @@ announcement, dated by publication, not the summit it announces.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ def text_publication_date(texts: list[str]) -> DateSpan | None:
     """A publication stamp in the first lines: a short date line ("4 July 2024 10:33"), a date with a time or
     "Updated"/"Published", or a dateline ("Beijing, 24 June 2022 (TDI):")."""
     for line in texts[:8]:
+        line = line[:120]  # a stamp or dateline opens its line
         for start, end, span in find_dates(line):
             if not span.year_known or span.whole_month or span.first != span.last:
                 continue
@@ -204,25 +206,42 @@ def same_kind(a: str | None, b: str | None) -> bool:
                       and "ministers' meeting" in (a, b))
 
 
-_ORG_AT_EVENT = re.compile(
-    r"\b([A-Z]{2,6})\)?(?:[’']s?)?\s+(?:[\w’'-]+\s+){0,3}?(?i:summits?|meetings?|session|council|conference|gathering|forum|"
-    r"games|leaders|heads of state|ministers)\b"
-    r"|(?i:summits?|meetings?|session|council|conference|gathering|forum|leaders|heads of state|ministers)\s+of\s+"
-    r"(?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?:\()?([A-Z]{2,6})\b"
+_MEETING_AFTER = re.compile(
+    r"\)?(?:[’']s?)?\s+(?:[\w’'-]+\s+){0,3}?(?i:summits?|meetings?|session|council|conference|gathering|forum|games|"
+    r"leaders|heads of state|ministers)\b"
 )
+_MEETING_BEFORE = re.compile(
+    r"(?i:summits?|meetings?|session|council|conference|gathering|forum|leaders|heads of state|ministers)\s+of\s+"
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,4}?\(?$"
+)
+
+
+def _orgs_at_meetings(text: str) -> list[str]:
+    """Acronyms named with a meeting: "the SCO summit", "a meeting of the (CSTO)"."""
+    found = []
+    for m in _ACRONYM.finditer(text):
+        acronym = m.group()
+        if acronym in _STOP_ACRONYMS or re.fullmatch(r"[IVXLC]+", acronym):  # "XIV BRICS Summit"
+            continue
+        if _MEETING_AFTER.match(text, m.end(), m.end() + 40) or _MEETING_BEFORE.search(text[max(0, m.start() - 80):m.start()]):
+            found.append(acronym)
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _main_organisation(texts: tuple[str, ...]) -> str | None:
+    counts: Counter[str] = Counter()
+    for n, text in enumerate(texts):
+        for acronym in _orgs_at_meetings(text):
+            counts[acronym] += 2 if n < LEAD else 1
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best[0][0] if best and best[0][1] >= 2 else None
 
 
 def main_organisation(texts: list[str]) -> str | None:
     """The acronym named with the article's meetings ("the SCO summit", "a meeting of the BRICS leaders"),
     the lead counting double."""
-    counts: Counter[str] = Counter()
-    for n, text in enumerate(texts):
-        for m in _ORG_AT_EVENT.finditer(text):
-            acronym = m.group(1) or m.group(2)
-            if acronym not in _STOP_ACRONYMS and not re.fullmatch(r"[IVXLC]+", acronym):  # "XIV BRICS Summit"
-                counts[acronym] += 2 if n < LEAD else 1
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return best[0][0] if best and best[0][1] >= 2 else None
+    return _main_organisation(tuple(texts))
 
 
 def _ordinal(texts: list[str]) -> int | None:
@@ -416,8 +435,7 @@ def extract_signature(article: Article, series: frozenset[str] = frozenset()) ->
         named = Counter(a for t in texts for a in _ACRONYM.findall(t) if a in series)
         org = min(named, key=lambda a: (-named[a], a)) if named else None
     kind = meeting_kind(texts)
-    if kind is None and org is not None and any(
-            org in (m.group(1), m.group(2)) for t in texts[:LEAD] for m in _ORG_AT_EVENT.finditer(t)):
+    if kind is None and org is not None and any(org in _orgs_at_meetings(t) for t in texts[:LEAD]):
         kind = "summit"  # the organisation's meeting, with no other kind named: its leaders'
     if org is None or kind is None:
         return sig  # not a meeting of a named organisation: its dates and places say little about one event
