@@ -341,7 +341,7 @@ def group_summits(
     min_similarity: float = 0.045,
     linkage: str = "auto",
     quantile: float = 0.9,
-    fact_weight: float = 0.5,
+    fact_weight: float = 1.0,
     max_facts: float = 2.0,
     lead_sentences: int = 5,
     lead_weight: float = 0.3,
