@@ -184,7 +184,8 @@ def find_dates(sentence: str, base: dt.date | None = None, *, future: bool | Non
         for m in pattern.finditer(sentence):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            ahead = is_future(sentence[max(0, m.start() - 80):m.start()]) if future is None else future
+            clause = re.split(r"[,;:]", sentence[:m.start()])[-1]  # "Xi will attend ..., the ministry said on Sunday"
+            ahead = is_future(clause) if future is None else future
             span = _span(name, m, base, ahead)
             if span is not None:
                 taken.append((m.start(), m.end()))

@@ -288,16 +288,19 @@ def _date_candidates(texts: list[str], base: dt.date | None, kind: str | None,
         if not event and n >= LEAD:
             continue  # a date outside the lead and away from any meeting says little
         named = bool(org and re.search(rf"\b{re.escape(org)}\b", text))
-        for start, _, span in find_dates(text, base):
+        for start, end, span in find_dates(text, base):
             before = text[max(0, start - 70):start]
             if _OTHER.search(before):
                 continue
+            dateline = n < LEAD and _DATELINE_BEFORE.match(text[:start])
+            if n < 8 and not dateline and (len(text) - (end - start) <= 25 or _STAMP.search(text) or re.match(r"By\s", text)):
+                continue  # the page's own time stamp or byline: when it was published, not when the meeting was
             other_kind = _kind_before(before)
             if other_kind and not same_kind(other_kind, kind):
                 continue  # "the foreign ministers met on May 21" in a summit's report, or the reverse
             weight = 1.0 + (1.0 if n < LEAD else 0.0) + (1.0 if event else -0.7)
             weight += (0.5 if named else 0.0) + (0.5 if other_kind else 0.0)
-            if n < LEAD and _DATELINE_BEFORE.match(text[:start]):
+            if dateline:
                 weight = 1.6  # "BEIJING, July 14. /TASS/.": the day of the report
             if span.resolved:
                 weight *= 0.7

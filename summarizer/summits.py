@@ -215,20 +215,23 @@ def _summit_date(group: Sequence[Signature]) -> tuple[DateSpan | None, str | Non
                     -(sp.last - sp.first).days, -k, sp) for k, sp in enumerate(spans)]
         best = max(support, key=lambda t: t[:5])[-1]
         agreeing = [sp for sp in spans if sp.overlaps(best)]
+        ranges = [sp for sp in agreeing if sp.year_known == best.year_known and 0 < (sp.last - sp.first).days <= 4
+                  and sp.overlaps(best, tolerance=0)]
+        if ranges:  # "22-24 October" says more than the one day most pages name
+            best = max(ranges, key=lambda sp: ((sp.last - sp.first).days, not sp.resolved))
         if not best.year_known:
             year = _vote([sp.first.year for sp in agreeing if sp.year_known])
             if year is not None:
                 best = DateSpan(best.first.replace(year=year), best.last.replace(year=year), resolved=True,
                                 text=best.text)
-        stated = sum(1 for sp in agreeing if not sp.resolved)
-        resolved = len(agreeing) - stated
-        parts = [f"from the text of {_pages(stated)}"] if stated else []
+        resolved = sum(1 for sp in agreeing if sp.resolved)
+        evidence = f"from the text of {_pages(len(agreeing))}"
         if resolved:
-            parts.append(f"{'resolved' if not stated else 'and'} against the publication date of {_pages(resolved)}"
-                         if stated else f"from the text of {_pages(resolved)}, resolved against the publication date")
+            evidence += (", resolved against the publication date" if resolved == len(agreeing)
+                         else f" ({resolved} resolved against the publication date)")
         if not best.year_known:
-            parts.append("the year is not stated")
-        return best, ", ".join(parts)
+            evidence += "; the year is not stated"
+        return best, evidence
     published = sorted(s.published for s in group if s.published is not None)
     if published:
         first, last = published[0], published[-1]
