@@ -502,8 +502,3 @@ def agree(a: Signature, b: Signature) -> bool:
         return False
     same_place = bool(a.place and b.place and same_city(a.place, b.place)) or (a.virtual and b.virtual)
     return same_place and not conflicts(a, b)
-
-
-def lookup_place(name: str) -> Place | None:
-    """A place by name (re-exported for callers that only deal with signatures)."""
-    return lookup(name)
