@@ -132,6 +132,10 @@ class Summit(Record):
     articles: tuple[str, ...]
     note: str | None = None
     """Said when the grouping is uncertain, e.g. no date or place found in the text."""
+    date_evidence: str | None = None
+    """Where the date comes from: "from the text of 4 pages", "inferred from publication dates only (...)"."""
+    place_evidence: str | None = None
+    """Where the place comes from: "from the text of 5 pages"."""
     summary: tuple[SummaryItem, ...] = ()
 
 
