@@ -34,11 +34,6 @@ _ROW_BLOCK = 512
 _EPS = 1e-6
 
 
-def merge_identical_articles(articles: Sequence[Article]) -> list[Article]:
-    """Collapse copies of one story into one article crediting every member (kept name; see `copies.merge_copies`)."""
-    return merge_copies(articles)
-
-
 def near_duplicate_groups(vectors: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
     """Partition rows into groups whose members are >= threshold cosine to the group's first row.
 

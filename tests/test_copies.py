@@ -128,3 +128,24 @@ def test_a_copy_from_another_outlet_lends_its_date_but_not_its_headline() -> Non
     (merged,) = merge_copies([original, copy])
     assert merged.published == dt.date(2024, 11, 28)
     assert merged.title is None and merged.url is None and merged.outlet == "Agency"
+
+
+def file_art(aid: str, path: str, text: str, **kw: object) -> Article:
+    return Article(id=aid, path=path, format="txt", text=text, **kw)  # type: ignore[arg-type]
+
+
+def test_identical_bodies_collapse_into_lexicographically_first_path() -> None:
+    out = merge_copies([file_art("b", "z.txt", "Same  body.\n"), file_art("a", "a.txt", "Same body."),
+                                    file_art("c", "c.txt", "Other body.")])
+    assert [a.id for a in out] == ["a", "c"]
+    assert [s.article_id for s in out[0].copies] == ["b"]
+
+
+def test_collapsed_article_takes_missing_metadata_from_its_copy() -> None:
+    out = merge_copies([file_art("a", "a.txt", "Body."), file_art("b", "b.txt", "Body.", outlet="TASS")])
+    assert out[0].outlet == "TASS"
+
+
+def test_different_bodies_stay_separate_and_in_order() -> None:
+    arts = [file_art("x", "x.txt", "One."), file_art("y", "y.txt", "Two.")]
+    assert merge_copies(arts) == arts

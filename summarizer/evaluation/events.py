@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from sklearn.metrics import adjusted_rand_score
 
 from summarizer.clean import clean_articles
-from summarizer.dedup import merge_identical_articles
+from summarizer.copies import merge_copies
 from summarizer.embed import Embedder, encode_cached
 from summarizer.errors import InputError
 from summarizer.ingest import read_inputs
@@ -145,7 +145,7 @@ def _prepare(paths: Sequence[Path]) -> tuple[list[Article], list[Statement]]:
     """Read, clean, collapse copies and split, as the pipeline does."""
     ingested = read_inputs(list(paths))
     cleaned, _ = clean_articles(ingested.articles)
-    articles = merge_identical_articles(cleaned)
+    articles = merge_copies(cleaned)
     return articles, [s for a in articles for s in split_statements(a)]
 
 
