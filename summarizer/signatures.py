@@ -420,13 +420,18 @@ def corpus_organisations(articles: list[Article] | tuple[Article, ...]) -> froze
     return frozenset(org for org, count in counts.items() if org and count >= 2)
 
 
+def _house_style(text: str, series: frozenset[str]) -> str:
+    """The series' acronyms as acronyms where an outlet's house style writes them as words ("Brics", "Nato")."""
+    return re.sub(r"\b(" + "|".join(sorted(a.capitalize() for a in series)) + r")\b", lambda m: m.group().upper(), text)
+
+
 def extract_signature(article: Article, series: frozenset[str] = frozenset()) -> Signature:
     """Read the organisation, kind, date, place, format and edition number of the event an article reports.
 
     `series`: organisations the corpus covers; an article that names one of them without naming it with a
     meeting is taken to be about that organisation's meeting.
     """
-    texts = pieces(article)
+    texts = [_house_style(t, series) for t in pieces(article)] if series else pieces(article)
     sig = Signature(summit=article.summit, published=article.published,
                     published_from="metadata" if article.published else None)
     if sig.published is None:

@@ -17,6 +17,14 @@ def test_relative_date_of_a_report_is_resolved_against_publication() -> None:
     assert s.date.first == dt.date(2023, 11, 23) and s.date.resolved
 
 
+def test_series_acronym_in_an_outlet_s_house_style_is_read_as_the_organisation() -> None:
+    page = Article(id="a", path="a.txt", format="txt", published=dt.date(2023, 11, 24),
+                   text="Leaders met in Minsk on Thursday for the Csto summit. The Csto adopted a declaration.")
+    assert extract_signature(page).org is None
+    s = extract_signature(page, frozenset({"CSTO"}))
+    assert s.org == "CSTO" and s.place.city == "Minsk" and s.date.first == dt.date(2023, 11, 23)
+
+
 def test_preview_published_days_before_belongs_to_the_event() -> None:
     s = sig("The CSTO summit will be held in Minsk on 23 November, the CSTO said.", dt.date(2023, 11, 20))
     assert s.date.first == dt.date(2023, 11, 23) and not s.announcement and s.kind == "summit"
