@@ -87,7 +87,10 @@ def tag(text: str) -> list[tuple[str, str]]:
             out.append(("'s", "POS"))
             i += 2
             continue
-        out.append((word, "POS" if word.lower() == "'s" else t))
+        if word == "'" and t == "POS" and out and out[-1][0].lower().endswith("s"):
+            out.append(("'", "POS"))  # plural possessive: "Belarus' participation"
+        else:
+            out.append((word, "POS" if word.lower() == "'s" else t))
         i += 1
     return out
 
@@ -127,7 +130,7 @@ def phrases(text: str) -> list[Phrase]:
     for start, end in _np_spans(tagged):
         for s in range(start, end):
             word, t = tagged[s]
-            if t == "POS" or word.lower() in STOP_WORDS or word.lower() == "and":
+            if t == "POS" or word in ("'s", "'") or word.lower() in STOP_WORDS or word.lower() == "and":
                 continue
             for e in range(s + 1, end + 1):
                 last_word, last_tag = tagged[e - 1]
@@ -146,8 +149,8 @@ def phrases(text: str) -> list[Phrase]:
 def _join_possessive(words: Sequence[str]) -> list[str]:
     out: list[str] = []
     for w in words:
-        if w == "'s" and out:
-            out[-1] += "'s"
+        if w in ("'s", "'") and out:
+            out[-1] += w
         else:
             out.append(w)
     return out

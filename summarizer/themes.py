@@ -7,7 +7,7 @@ names them. The method:
    "this is about the CSTO summit", stops pulling statements together), joined with a 64-dim LSA of its
    words (so statements sharing topic words pull together). Unit vectors; cosine = dot product.
 2. Spherical k-means with an outside (k-means--, Chawla & Gionis 2013): k is about 0.35 * sqrt(n), at least
-   6; after a fixed-seed k-means, a statement joins its nearest centroid only if their cosine is at least
+   12; after a fixed-seed k-means, a statement joins its nearest centroid only if their cosine is at least
    `fit` and beats its cosine to the second nearest by `margin`, else it stays outside; centroids are
    recomputed from members only, until nothing moves. Themes under `min_size` members dissolve.
 3. Event boilerplate goes outside: a theme whose statements are, by their median, among the `general_share`
@@ -101,7 +101,7 @@ class ThemeSpace:
         return normalize(np.hstack([v * np.sqrt(1 - w), lsa * np.sqrt(w)])).astype(np.float32)
 
 
-def default_k(n: int, *, per_sqrt: float = 0.35, min_k: int = 6, max_k: int = 40) -> int:
+def default_k(n: int, *, per_sqrt: float = 0.35, min_k: int = 12, max_k: int = 40) -> int:
     """How many clusters k-means starts from for n statements: about per_sqrt * sqrt(n), within bounds."""
     return int(min(max_k, max(min_k, round(per_sqrt * np.sqrt(max(n, 1))))))
 

@@ -164,7 +164,7 @@ def test_theme_ids_are_unique_slugs(fake_embedder):
 def test_default_k_grows_slowly_and_is_capped():
     from summarizer.themes import default_k
 
-    assert default_k(4) == 6 and default_k(400) == 7 and default_k(1_000_000) == 40
+    assert default_k(4) == 12 and default_k(2500) == 18 and default_k(1_000_000) == 40
 
 
 @pytest.mark.model
@@ -184,3 +184,19 @@ def test_seeds_give_named_themes_and_an_outside(real_embedder):
     assert all(2 <= len(label.split()) <= 5 and "," not in label and "&" not in label for label in labels)
     assert any("drug" in label.lower() or "nuclear" in label.lower() for label in labels)
     assert 0 < len(left_out(merged, clusters)) < len(merged)
+
+
+def test_generality_is_highest_for_what_every_statement_shares():
+    from summarizer.themes import ThemeSpace
+
+    v = np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.8, 0.0, 0.6], [0.8, -0.6, 0.0]], dtype=np.float32)
+    space = ThemeSpace.fit(["a", "b", "c", "d"], v, lexical_weight=0.0)
+    assert int(np.argmax(space.generality(v))) == 0
+
+
+def test_a_theme_made_of_general_statements_goes_outside(fake_embedder):
+    merged = three_articles()
+    vectors = fake_embedder.encode([m.text for m in merged])
+    kept = cluster_statements(merged, vectors, summit_of={}, embedder=fake_embedder, k=3, min_size=3,
+                              general_share=1.0)
+    assert kept == []
