@@ -200,3 +200,24 @@ def test_a_theme_made_of_general_statements_goes_outside(fake_embedder):
     kept = cluster_statements(merged, vectors, summit_of={}, embedder=fake_embedder, k=3, min_size=3,
                               general_share=1.0)
     assert kept == []
+
+
+def test_eval_themes_prints_ours_and_bertopics_rows_on_the_seeds(fake_embedder, tmp_path):
+    pytest.importorskip("bertopic")
+    from tests.conftest import SEEDS
+    from summarizer.evaluation.themes import evaluate_themes, format_report, load_corpus
+
+    report = evaluate_themes(load_corpus(SEEDS, fake_embedder, tmp_path), embedder=fake_embedder)
+    assert [r.system for r in report.rows] == ["nttr", "BERTopic"]
+    for row in report.rows:
+        assert 0 <= row.left_out <= 1 and -1 <= row.coherence <= 1 and 0 <= row.diversity <= 1
+    assert "BERTopic" in format_report(report) and report.statements == 204
+
+
+def test_eval_themes_refuses_a_corpus_too_small_for_bertopic(fake_embedder, tmp_path):
+    from summarizer.errors import InputError
+    from summarizer.evaluation.themes import evaluate_themes, load_corpus
+
+    (tmp_path / "a.txt").write_text("Drug trafficking is a threat. Borders must be guarded.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="at least"):
+        evaluate_themes(load_corpus(tmp_path / "a.txt", fake_embedder, tmp_path), embedder=fake_embedder)

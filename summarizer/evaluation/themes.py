@@ -26,13 +26,15 @@ from summarizer.clean import clean_articles
 from summarizer.dedup import merge_identical_articles, merge_statements
 from summarizer.digest import event_terms, summit_of_articles
 from summarizer.embed import Embedder, encode_cached
-from summarizer.errors import ConfigError, NoUsableInput
+from summarizer.errors import ConfigError, InputError, NoUsableInput
 from summarizer.ingest import read_inputs
 from summarizer.models import MergedStatement
 from summarizer.sentences import split_statements
 from summarizer.summits import group_summits
 
 SEED = 42
+MIN_STATEMENTS = 30
+"""Fewer statements than this, and UMAP's 15 neighbours and HDBSCAN's 10-statement topics say nothing."""
 COHERENCE_WORDS = 10
 DIVERSITY_WORDS = 25
 
@@ -207,6 +209,8 @@ def evaluate_themes(corpus: Corpus, *, embedder: Embedder | None = None) -> Them
 
     need_eval_extra()
     texts = [m.text for m in corpus.merged]
+    if len(texts) < MIN_STATEMENTS:
+        raise InputError(corpus.path, f"{len(texts)} statements; BERTopic's defaults need at least {MIN_STATEMENTS}")
     start = time.perf_counter()
     clusters = cluster_statements(corpus.merged, corpus.vectors, summit_of=corpus.summit_of, embedder=embedder,
                                   event_terms=corpus.event_terms)
