@@ -10,8 +10,9 @@ theme:
    and "border"). A candidate must occur in a member statement, and each of its words in at least two.
 2. Event vocabulary is no name: a phrase found in at least half of the articles, or made only of words
    found in 60% of them ("summit", "CSTO members"), or naming the organisation (an acronym in a quarter of
-   the articles, or a word of its spelled-out form: "SCO presidency", "Cooperation Organization"), says what
-   the whole coverage is about, not what sets a theme apart.
+   the articles, or a word of its spelled-out form: "SCO presidency", "Cooperation Organization"), or
+   headed by such a word or a word of the summits' titles ("Kazan summit"), says what the whole coverage
+   is about, not what sets a theme apart.
 3. Score = relevance x distinctiveness x specificity (the 30 best by the last two are embedded):
    - relevance, as KeyBERT: cosine between the candidate's embedding and the theme's centroid, both taken
      relative to the corpus mean embedding (so what every statement shares does not count);
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,8 +38,6 @@ from sklearn.preprocessing import normalize
 
 from summarizer.models import MergedStatement
 from summarizer.themes import STOP_WORDS
-
-Embed = Callable[[list[str]], np.ndarray]
 
 MAX_WORDS = 5
 MIN_SUPPORT = 2
