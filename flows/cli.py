@@ -191,6 +191,7 @@ def register_subcommands() -> None:
 
         app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
         app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
+        app.command("train", help="Fit the sentence-quality model on DUC 2004 dev.")(cli_eval.train)
 
 
 def main(argv: list[str] | None = None) -> int:
