@@ -306,7 +306,9 @@ def format_table(report: DucReport) -> str:
             "on the other folds; mean and standard deviation over the folds, then each fold's R-1/R-2"
         )
         fold_head = " ".join(f"{'fold ' + str(k + 1):>11}" for k in range(report.folds))
-        lines.append(f"{'system':<13} {'kind':<5} {'R-1 mean±sd':>12} {'R-2 mean±sd':>12} {fold_head} {read_head}")
+        lines.append(
+            f"{'system':<13} {'kind':<5} {'R-1 mean±sd':>12} {'R-2 mean±sd':>12} {fold_head} {'s/topic':>7} {read_head}"
+        )
         for r in sorted(report.rows, key=lambda r: -_spread(report, r.system)[2]):
             m1, s1, m2, s2 = _spread(report, r.system)
             per = " ".join(
@@ -315,9 +317,10 @@ def format_table(report: DucReport) -> str:
                 for rows in report.fold_rows
             )
             mark = "*" if r.system == report.algorithm else " "
+            secs = f"{r.seconds_per_topic:7.2f}" if r.seconds_per_topic is not None else f"{'-':>7}"
             lines.append(
                 f"{r.system + mark:<13} {r.kind:<5} {100 * m1:6.2f}±{100 * s1:4.2f} {100 * m2:6.2f}±{100 * s2:4.2f} "
-                f"{per} {_read(r)}"
+                f"{per} {secs} {_read(r)}"
             )
     else:
         lines.append(
