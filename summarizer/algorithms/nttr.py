@@ -138,7 +138,7 @@ class ConceptCoverage:
 
     def weights(
         self, items: Sequence[MergedStatement], eligible: list[int]
-    ) -> tuple[list[set[Concept]], dict[Concept, float]]:
+    ) -> tuple[list[frozenset[Concept]], dict[Concept, float]]:
         """Concepts of each eligible item, and the weight of each concept."""
         return concept_weights(
             [items[i] for i in eligible],
@@ -151,7 +151,7 @@ class ConceptCoverage:
     def _solve(
         self,
         eligible: list[int],
-        grams: list[set[Concept]],
+        grams: list[frozenset[Concept]],
         weights: dict[Concept, float],
         word_value: float,
         lengths: np.ndarray,
