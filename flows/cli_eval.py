@@ -79,6 +79,8 @@ def readability(
     digest_dir: Annotated[Path, typer.Argument(help="A digest folder (with digest.json), as `nttr run` writes.")],
 ) -> None:
     """Dangling openings, unbalanced quotations and repeated points in a digest's summaries."""
+    import numpy as np
+
     from summarizer.embed import LazyEmbedder, encode_cached
     from summarizer.evaluation.readability import digest_summaries, format_digest_report, measure_summary
     from summarizer.models import Digest
@@ -97,8 +99,9 @@ def readability(
     named, sentences = [], []
     for name, located in groups:
         texts = [s.text for s in located]
-        vectors = encode_cached(embedder, texts, settings.cache_dir).vectors if texts else None
-        named.append((name, measure_summary(located, vectors if vectors is not None else [])))
+        # A repeated point needs two sentences: single-sentence summaries need no model.
+        vectors = encode_cached(embedder, texts, settings.cache_dir).vectors if len(texts) > 1 else np.zeros((0, 1))
+        named.append((name, measure_summary(located, vectors)))
         sentences.append(located)
     print(format_digest_report(named, sentences))
 

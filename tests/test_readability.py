@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from flows.cli import main
 from summarizer.evaluation.readability import (
@@ -77,9 +78,6 @@ def test_eval_readability_prints_the_measures_of_a_digest(tmp_path, capsys) -> N
         themes=(Theme(id="t", label="Theme", summary=(SummaryItem(text="“We will win.", sources=src),)),),
     )
     (tmp_path / "digest.json").write_text(digest.model_dump_json(), encoding="utf-8")
-    import os
-
-    os.environ["NTTR_MODEL"] = "all-MiniLM-L6-v2"
     assert main(["eval", "readability", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "2 summaries, 2 sentences" in out
@@ -89,3 +87,14 @@ def test_eval_readability_prints_the_measures_of_a_digest(tmp_path, capsys) -> N
 def test_eval_readability_names_a_folder_without_a_digest(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["eval", "readability", str(tmp_path)]) == 1
     assert "no digest.json here" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_the_seeds_european_military_pair_is_one_point_said_twice(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    pair = [
+        "European nations are channeling their economies into military expansion—boosting investments in "
+        "military-industrial complex and increasing arms production.",
+        "“Europe is essentially shifting its economy onto a military footing—escalating arms production and "
+        "investing heavily in rearmament.",
+    ]
+    assert repeated_points(real_embedder.encode(pair)) == [(0, 1)]
