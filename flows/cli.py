@@ -189,7 +189,7 @@ def register_subcommands() -> None:
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval
 
-        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
+        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries: against human ones (DUC 2004), readability.")
         app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
         app.command("train", help="Fit the sentence-quality model on DUC 2004 dev.")(cli_eval.train)
 

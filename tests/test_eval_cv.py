@@ -32,3 +32,14 @@ def test_locate_finds_the_source_sentence_of_a_lightly_edited_copy() -> None:
     located = locate(["The king praised the deal between the two parties", "Something else entirely."], items)
     assert (located[0].article_id, located[0].position) == ("D2", 3)
     assert located[1].article_id is None
+
+
+def test_more_folds_than_topics_is_a_one_line_error(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flows.cli import main
+
+    (tmp_path / "docs" / "t1").mkdir(parents=True)
+    (tmp_path / "docs" / "t1" / "D1.txt").write_text("The talks ended late on Friday.", encoding="utf-8")
+    (tmp_path / "models" / "t1").mkdir(parents=True)
+    (tmp_path / "models" / "t1" / "A").write_text("Talks ended.", encoding="utf-8")
+    assert main(["eval", "duc2004", str(tmp_path), "--folds", "5"]) == 1
+    assert "--folds must be between 1 and the number of topics (1)" in capsys.readouterr().err
