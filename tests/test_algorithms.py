@@ -268,3 +268,7 @@ def test_nttr_uses_the_given_quality_model(tmp_path) -> None:  # type: ignore[no
     path.write_text(dumps(fit([example])), encoding="utf-8")
     prior = ConceptCoverage(model_path=str(path)).prior(QUOTE_ITEMS, vectors)
     assert prior.max() == 1.0 and prior.min() >= 0.0
+
+
+def test_straight_quotes_inside_markup_pair_up() -> None:
+    assert quote_state('Delegates saw <img src=x onerror="document.title=\'pwned\'"> on screens.').balanced

@@ -12,7 +12,8 @@ Two kinds of dependence, used by the selector (as constraints) and by `evaluatio
   space or at the start, else closes). A sentence that ends inside a quotation opens a multi-sentence quotation;
   one that closes a quotation it did not open continues one. News style reopens a quotation at each new
   paragraph of the same speech (`“...` without a close, then `“...”`): an opening mark inside an open quotation
-  is a continuation. Single quotes are ignored (they are mostly apostrophes).
+  is a continuation. A straight quote that neither follows a space nor precedes one (`x="y">`) closes an open
+  straight quote, else opens one. Single quotes are ignored (they are mostly apostrophes).
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ class QuoteState:
 
 def quote_marks(text: str) -> list[bool]:
     """The double quotation marks of `text` in order: True for an opening mark, False for a closing one."""
-    marks = []
+    marks: list[bool] = []
+    straight_open = False
     for m in _QUOTE.finditer(text):
         q = m.group()
         if q in ("``", "“"):
@@ -160,12 +162,12 @@ def quote_marks(text: str) -> list[bool]:
         else:
             before = text[m.start() - 1] if m.start() > 0 else " "
             after = text[m.end()] if m.end() < len(text) else " "
-            if before.isspace() or before in "([{—–-":
-                marks.append(True)
-            elif after.isspace() or after in ".,;:!?)]}—–-":
-                marks.append(False)
-            else:
-                marks.append(True)
+            opens = before.isspace() or before in "([{—–-"
+            closes = after.isspace() or after in ".,;:!?)]}—–-"
+            if opens == closes:  # no side is clear (e.g. x="y"z): a straight quote toggles
+                opens = not straight_open
+            straight_open = opens
+            marks.append(opens)
     return marks
 
 
