@@ -19,8 +19,8 @@ from summarizer.outputs import write_atomic
 FOLDER = "summaries"
 
 
-SELECTION_CODE = ("algorithms/*.py", "select.py", "summarize.py")
-"""The library's files that decide which sentences a summary keeps."""
+SELECTION_CODE = ("algorithms/*.py", "algorithms/data/*.json", "select.py", "summarize.py")
+"""The library's files that decide which sentences a summary keeps (the learned model too)."""
 
 
 @lru_cache(maxsize=1)
