@@ -124,11 +124,12 @@ def train(
     path: Annotated[Path, typer.Argument(help="DUC 2004 dev (docs/, models/): the topics to learn from.")] = Path(
         "../shared/duc2004-dev"
     ),
-    out: Annotated[Path, typer.Option("--out", help="Where to write the model.")] = Path(
-        "summarizer/algorithms/data/quality.json"
-    ),
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Where to write the model (default: the one nttr ships).")
+    ] = None,
 ) -> None:
     """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it."""
+    from summarizer.algorithms import quality
     from summarizer.embed import LazyEmbedder
     from summarizer.evaluation.duc2004 import train_quality
     from summarizer.settings import load_settings
@@ -140,6 +141,7 @@ def train(
         cache_dir=settings.cache_dir,
         dedup_threshold=settings.dedup_threshold,
     )
+    out = out or Path(quality.__file__).parent / "data" / quality.ARTIFACT
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}")
