@@ -106,7 +106,7 @@ def test_a_statement_below_the_fit_threshold_is_assigned_to_no_theme():
 
 
 def test_candidates_never_end_on_a_verb_or_an_adverb():
-    found = {" ".join(p.key) for p in phrases("Lukashenko cautioned that Europe is essentially rearming its armed forces.")}
+    found = {" ".join(p.words) for p in phrases("Lukashenko cautioned that Europe is essentially rearming its armed forces.")}
     assert "armed forces" in found
     assert not any(p.split()[-1] in {"cautioned", "essentially", "rearming"} for p in found)
 
@@ -161,10 +161,10 @@ def test_theme_ids_are_unique_slugs(fake_embedder):
     assert len({c.theme.id for c in clusters}) == len(clusters)
 
 
-def test_default_k_grows_slowly_and_is_capped():
+def test_default_k_grows_slowly_is_capped_and_leaves_ten_statements_a_cluster():
     from summarizer.themes import default_k
 
-    assert default_k(4) == 12 and default_k(2500) == 18 and default_k(1_000_000) == 40
+    assert default_k(60) == 6 and default_k(208) == 20 and default_k(5000) == 25 and default_k(1_000_000) == 40
 
 
 @pytest.mark.model
