@@ -22,12 +22,13 @@ theme:
 3. Score = relevance x distinctiveness x specificity (the 30 best by the last two are embedded):
    - relevance, as KeyBERT: cosine between the candidate's embedding and the theme's centroid, both taken
      relative to the corpus mean embedding (so what every statement shares does not count);
-   - distinctiveness: share of member statements containing it x log of its lift over the whole corpus
-     (the theme's share against the corpus share, as c-TF-IDF weighs a class against the others);
+   - distinctiveness: coverage (the mean of the share of members containing the phrase and the share
+     containing each of its words) x log of its lift over the whole corpus (the theme's share of statements
+     with the phrase against the corpus share, as c-TF-IDF weighs a class against the others);
    - specificity, a general-English frequency prior (`wordfreq` Zipf scale): "rearmament" beats "situation".
 4. The label is the best candidate of two to five words whose last word is a common noun (never a verb,
-   an adverb or a bare personal name); failing one, a single specific common noun found in a third of the
-   members ("Negotiations"). A theme with no such candidate has no name of its own (its words are the
+   an adverb or a bare personal name); failing one, a single common noun found in a third of the members
+   and rarer than Zipf 4.4 ("Negotiations", not "Steps"). A theme with no such candidate has no name of its own (its words are the
    event's, or too few), and `name_themes` returns None for it: it is not a theme.
 
 Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
@@ -63,6 +64,8 @@ EVENT_MIN_SUMMITS = 4
 ROLE_SHARE = 0.5
 """A phrase followed by a personal name in at least this share of its occurrences is a title, not a topic."""
 SINGLE_WORD_COVERAGE = 1 / 3
+SINGLE_WORD_SPECIFICITY = 0.65
+"""A one-word name must be rarer in general English than Zipf 4.4 ("negotiations", not "steps")."""
 KEYWORDS = 8
 CANDIDATES = 30
 """Candidates embedded per theme: the best by distinctiveness x specificity, as BERTopic's KeyBERTInspired."""
@@ -272,8 +275,26 @@ class Vocabulary:
     sample: list[int]
     df: Counter[tuple[str, ...]] = field(default_factory=Counter)
     forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(Counter))
-    event: set[tuple[str, ...]] = field(default_factory=set)
+    titled: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    articles_of: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    articles: int = 0
     corpus_wide: set[str] = field(default_factory=set)
+    organisation: set[str] = field(default_factory=set)
+    _event: dict[tuple[str, ...], bool] = field(default_factory=dict)
+
+    def is_event(self, k: tuple[str, ...]) -> bool:
+        """Whether a phrase is the event's or the corpus's vocabulary, or a role (rule 2), not a theme's."""
+        if k not in self._event:
+            content = [singular(w) for w in k if w not in STOP_WORDS and w != "and"]
+            self._event[k] = (
+                any(w.removesuffix("'s").removesuffix("'") in self.organisation for w in k)  # "SCO presidency"
+                or all(w in self.corpus_wide for w in content)
+                or k[-1] in self.corpus_wide
+                or bool(EVENT_WORDS.fullmatch(k[-1]) or EVENT_WORDS.fullmatch(k[-1] + "s"))
+                or (self.df[k] > 0 and self.titled[k] >= ROLE_SHARE * self.df[k])
+                or (self.articles >= EVENT_MIN_ARTICLES and len(self.articles_of.get(k, ())) >= EVENT_SPREAD * self.articles)
+            )
+        return self._event[k]
 
 
 @lru_cache(maxsize=65536)
@@ -305,43 +326,33 @@ def corpus_vocabulary(
 ) -> Vocabulary:
     """Document frequencies, written forms, and the event vocabulary (rule 2 of the module docstring)."""
     vocab = Vocabulary(sample=evenly(range(len(merged)), CORPUS_SAMPLE))
-    articles_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    titled: Counter[tuple[str, ...]] = Counter()
+    word_articles: dict[str, set[str]] = defaultdict(set)
     all_articles: set[str] = set()
     for i in vocab.sample:
         arts = {s.article_id for s in merged[i].statements}
         all_articles |= arts
+        for w in tags.words(i):
+            word_articles[w] |= arts
         for p in tags.phrases(i):
             vocab.df[p.key] += 1
-            articles_of[p.key] |= arts
+            vocab.articles_of[p.key] |= arts
             vocab.forms[p.key][p.words] += 1
-            titled[p.key] += p.titled
-    total = len(all_articles)
-    acronyms = {a for i in vocab.sample for a in _ACRONYM.findall(merged[i].text)}
+            vocab.titled[p.key] += p.titled
+    total = vocab.articles = len(all_articles)
     summit_of = summit_of or {}
     summits = {summit_of[a] for a in all_articles if a in summit_of}
-    word_articles: dict[str, set[str]] = defaultdict(set)
-    for k, arts in articles_of.items():
-        for w in k:
-            word_articles[singular(w)].update(arts)
     wide: set[str] = {singular(w) for w in event_terms}
     if total >= EVENT_MIN_ARTICLES:
+        sampled = [merged[i] for i in vocab.sample]
+        acronyms = {a for m in sampled for a in _ACRONYM.findall(m.text)}
+        found = organisation_words(sampled, total)
+        vocab.organisation = {w for w in found if w.upper() in acronyms}
         wide |= {w for w, arts in word_articles.items() if len(arts) >= EVENT_WORD_SPREAD * total}
-        wide |= {singular(w) for w in organisation_words([merged[i] for i in vocab.sample], total)}
-        vocab.event |= {k for k, arts in articles_of.items() if len(arts) >= EVENT_SPREAD * total}
+        wide |= {singular(w) for w in found}
     if len(summits) >= EVENT_MIN_SUMMITS:
         wide |= {w for w, arts in word_articles.items()
                  if len({summit_of[a] for a in arts if a in summit_of}) >= SUMMIT_WORD_SPREAD * len(summits)}
     vocab.corpus_wide = wide
-    organisation = {w for w in organisation_words([merged[i] for i in vocab.sample], total) if w.upper() in acronyms}
-    for k in articles_of:
-        content = [singular(w) for w in k if w not in STOP_WORDS and w != "and"]
-        if any(w.removesuffix("'s").removesuffix("'") in organisation for w in k):
-            vocab.event.add(k)  # "SCO presidency", "CSTO forces": the organisation's own matter
-            continue
-        if all(w in wide for w in content) or singular(k[-1]) in wide or EVENT_WORDS.fullmatch(k[-1]) \
-                or EVENT_WORDS.fullmatch(k[-1] + "s") or titled[k] >= ROLE_SHARE * vocab.df[k]:
-            vocab.event.add(k)
     return vocab
 
 
@@ -389,9 +400,10 @@ def name_themes(
                 forms[p.key][p.words] += 1
                 containing[p.key].append(i)
         words_in: Counter[str] = Counter(w for i in members for w in tags.words(i))
-        support = {k: min(c if len(k) == 1 else words_in[singular(w)] for w in _content(k))
-                   for k, c in inside.items()}
-        keys = sorted(k for k, c in support.items() if c >= MIN_SUPPORT and k not in vocab.event)
+        # Coverage: members with the phrase, and with its every content word ("Afghan" and "border").
+        word_cover = {k: min(words_in[singular(w)] for w in _content(k)) for k in inside if not vocab.is_event(k)}
+        keys = sorted(k for k, c in word_cover.items() if min(c, inside[k] if len(k) == 1 else c) >= MIN_SUPPORT)
+        support = {k: (inside[k] + word_cover[k]) / 2 for k in keys}
         centroid = unit(members).mean(axis=0) - mean
         centroid /= np.linalg.norm(centroid) or 1.0
         prior: dict[tuple[str, ...], float] = {}
@@ -415,7 +427,8 @@ def name_themes(
         ranked = sorted(scores, key=lambda k: (-scores[k], k))
         label = next((k for k in ranked if 2 <= len(k) <= MAX_WORDS and common[k]), None)
         if label is None:
-            label = next((k for k in ranked if len(k) == 1 and common[k] and support[k] >= SINGLE_WORD_COVERAGE * m),
+            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= SINGLE_WORD_COVERAGE * m
+                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
                          None)
         if label is None:
             names.append(None)

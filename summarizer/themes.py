@@ -26,7 +26,6 @@ assigned by the same rule.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -184,7 +183,9 @@ def kmeans_with_outside(x: np.ndarray, k: int, *, fit: float, min_size: int, mar
     if n > sample_size:
         rows = np.sort(np.random.default_rng(random_state).choice(n, sample_size, replace=False))
     k = min(k, len(rows))
-    seed_labels = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit_predict(x[rows].astype(np.float32))
+    # Four restarts where they are cheap; one on large samples, where k-means++ seeding dominates the cost.
+    n_init = 4 if len(rows) <= 10_000 else 1
+    seed_labels = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(x[rows].astype(np.float32))
     labels = np.full(n, -1, dtype=np.int64)
     labels[rows] = seed_labels
     for _ in range(max_iter):
@@ -246,7 +247,16 @@ def cluster_statements(
             if np.median(general[labels == c]) >= cut:
                 labels[labels == c] = -1
     groups = [np.flatnonzero(labels == c).tolist() for c in sorted(set(labels.tolist()) - {-1})]
-    namer = functools.partial(name_themes, merged, v, embedder=embedder, event_terms=event_terms, summit_of=summit_of)
+    named_before: dict[tuple[int, ...], object] = {}
+
+    def namer(groups: Sequence[Sequence[int]]) -> list:  # type: ignore[type-arg]
+        # A group named before keeps its name: the name is a function of the members and the corpus.
+        todo = [list(g) for g in groups if tuple(g) not in named_before]
+        for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
+                                           summit_of=summit_of) if todo else []):
+            named_before[tuple(g)] = nm
+        return [named_before[tuple(g)] for g in groups]
+
     names = namer(groups)
     named = [(g, nm) for g, nm in zip(groups, names) if nm is not None]
     # Themes the namer gives one name are one theme ("Member states", "Member state").
@@ -259,7 +269,7 @@ def cluster_statements(
         relabel = np.full(n, -1, dtype=np.int64)
         for i, g in enumerate(kept):
             relabel[g] = i
-        outside = np.flatnonzero(relabel < 0)
+        outside = np.array(sorted({i for g in groups for i in g} - {i for g in kept for i in g}), dtype=np.int64)
         back = assign(x[outside], centroids_of(x, relabel, list(range(len(kept)))), fit, margin)
         relabel[outside[back >= 0]] = back[back >= 0]
         groups = [np.flatnonzero(relabel == i).tolist() for i in range(len(kept))]
