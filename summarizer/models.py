@@ -42,6 +42,8 @@ class Article(Record):
     language: str | None = None
     copies: tuple[Source, ...] = ()
     """Other files with the same body, collapsed into this article."""
+    feed_item: str | None = None
+    """For an article read from a feed: the feed and the entry's id; a later version of the entry shares it."""
 
     @property
     def source(self) -> Source:
@@ -163,6 +165,8 @@ class RunInfo(Record):
     new_only: bool = False
     since: dt.date | None = None
     until: dt.date | None = None
+    as_of: dt.date | None = None
+    """The day the digest is for: `nttr run --as-of`, else the day it was made in the settings' time zone."""
 
 
 class Digest(Record):
