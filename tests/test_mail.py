@@ -449,6 +449,7 @@ def test_cli_send_with_the_server_down_exits_non_zero_and_status_shows_the_failu
     assert result.exit_code == 1 and "not delivered to ann@example.org" in result.output
     status = cli("send", "--status")
     assert status.exit_code == 0 and "failed" in status.output and "Connection refused" in status.output
+    assert "owed     digest" in status.output and "not every subscriber has it yet" in status.output
 
 
 def test_cli_status_lists_pending_subscribers(cli, digest_dir):
