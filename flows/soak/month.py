@@ -103,7 +103,7 @@ class SoakReport(BaseModel):
             f"in {self.seconds / 60:.1f} min",
             f"  {self.articles_appeared} articles appeared in the feeds, {self.articles_in_digests} reported in "
             f"{self.digests} daily digests, {self.emails} emails delivered",
-            f"  faults survived ({len(self.faults)}): " + "; ".join(self.faults),
+            f"  faults survived ({len(self.faults)}): " + ("; ".join(self.faults) or "none"),
         ]
         month = [f for f in self.figures if f.day < self.days]
         if month:
@@ -303,7 +303,7 @@ class Soak:
             "PREFECT_WORKER_QUERY_SECONDS": "3",
             "PREFECT_WORKER_PREFETCH_SECONDS": "5",
         })
-        server = worker = None
+        server = None
         with serving(self.world) as base, smtp_server(self.inbox) as smtp_port:
             self.base, self.smtp_port = base, smtp_port
             try:
@@ -324,7 +324,6 @@ class Soak:
                 self.prune_and_one_more_day(penv)
             finally:
                 demo.stop(self.cron_result.pop("_worker", None))
-                demo.stop(worker)
                 demo.stop(server)
         return self.report(time.monotonic() - started)
 
@@ -684,8 +683,14 @@ class Soak:
         strays = [m.message_id for m in month_mail if m.message_id not in known]
         ok = not wrong and not strays
         per_day = Counter(m.day for m in month_mail)
-        detail = (f"{len(month_mail)} emails = {expected_total} expected (digest, subscriber) pairs; "
-                  f"busiest day {max(per_day.values()) if per_day else 0}")
+        kind = {s.email: "both" if s.themes and s.summits else "themes" if s.themes else "summits" if s.summits
+                else "everything" for s in self.subs}
+        readers = Counter(kind.values())
+        per_kind = Counter(kind.get(m.to, "?") for m in month_mail)
+        detail = (f"{len(month_mail)} emails = {expected_total} expected (digest, subscriber) pairs; busiest day "
+                  f"{max(per_day.values()) if per_day else 0}; per subscriber following " + ", ".join(
+                      f"{k} {per_kind[k] / readers[k]:.1f}" for k in ("everything", "themes", "summits", "both")
+                      if readers[k]))
         if not ok:
             detail += f"; WRONG: {(wrong + strays)[:8]}"
         return Check(name="each subscriber gets each day's digest exactly once, late only after an outage",
