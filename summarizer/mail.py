@@ -135,7 +135,7 @@ def unsubscribe_for(target: str | None, sender: str, email: str) -> tuple[str, b
             f"use your mail program's Unsubscribe button, or write to {mailbox} with the subject \"unsubscribe\".",
         )
     url = target.replace("{email}", quote(email, safe="@"))
-    return f"<{url}>", True, f"open {url}"
+    return f"<{url}>", url.lower().startswith("https://"), f"open {url}"  # RFC 8058: one-click is https only
 
 
 def _address(email: str, name: str | None = None) -> Address:
