@@ -77,6 +77,9 @@ def run(
     as_of: Annotated[
         Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day the digest is for (default today).")
     ] = None,
+    explain_cleaning: Annotated[
+        bool, typer.Option("--explain-cleaning", help="Also print, page by page, what cleaning removed and by which rule.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Summarize articles into digest.json, digest.md and index.html."""
@@ -111,6 +114,37 @@ def run(
             as_of=as_of.date() if as_of else None,
         )
     report_written(Path(result.out_dir), result.encoded)
+    if explain_cleaning:
+        print_cleaning(list(inputs or ["seeds"]), settings.fetch_timeout, settings.fetch_retries)
+
+
+def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, width: int = 200) -> None:
+    """Page by page, what cleaning removed and by which rule (the inputs read again; the digest is untouched)."""
+    from collections import Counter
+
+    from summarizer.clean import explain_cleaning
+    from summarizer.ingest import read_inputs
+
+    got = read_inputs(inputs, fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
+    reports = explain_cleaning(got.articles)
+    totals: Counter[str] = Counter()
+    untouched = 0
+    print("nttr: what cleaning removed, page by page (rule: text):")
+    for page in reports:
+        name = " · ".join(x for x in (page.path, page.outlet, page.url) if x)
+        if page.skipped:
+            print(f"  {name}: {page.skipped}")
+            continue
+        if not page.removed:
+            untouched += 1
+            continue
+        print(f"  {name} (kept {page.kept} paragraphs)")
+        for removal in page.removed:
+            totals[removal.rule] += 1
+            text = " ".join(removal.text.split())
+            print(f"    {removal.rule}: {text if len(text) <= width else text[: width - 1] + '…'}")
+    summary = ", ".join(f"{rule} {n}" for rule, n in totals.most_common()) or "nothing"
+    print(f"  removed: {summary}; {untouched} of {len(reports)} pages untouched")
 
 
 def temporary_server_needed() -> bool:
@@ -199,7 +233,7 @@ def register_subcommands() -> None:
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval
 
-        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries against human ones (DUC 2004).")
+        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries (DUC 2004) and event grouping against gold.")
         app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
 
 

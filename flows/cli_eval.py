@@ -1,4 +1,4 @@
-"""`nttr eval duc2004 PATH` and `nttr bench`: quality against human summaries, and speed."""
+"""`nttr eval duc2004 PATH`, `nttr eval events DIR` and `nttr bench`: quality of summaries and of grouping, and speed."""
 
 from __future__ import annotations
 
@@ -40,15 +40,10 @@ def duc2004(
     path = duc_layout(path)
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
     if events:
-        from summarizer.evaluation.events import evaluate_events
+        from summarizer.evaluation.events import evaluate_events, format_scores
 
         scores = evaluate_events(path, embedder, cache_dir=settings.cache_dir)
-        print(
-            f"DUC 2004 events: {scores.n_docs} documents, {scores.n_events_gold} topics, "
-            f"{scores.n_events_found} events found\n"
-            f"B-cubed precision {scores.bcubed_precision:.3f}  recall {scores.bcubed_recall:.3f}  "
-            f"F1 {scores.bcubed_f1:.3f}  adjusted Rand index {scores.ari:.3f}"
-        )
+        print(format_scores(scores, f"DUC 2004 events ({path})", copies=False))
         if json_out:
             json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
         return
@@ -68,6 +63,25 @@ def duc2004(
     print(format_table(report))
     if json_out:
         json_out.write_text(json.dumps(report.model_dump(), indent=2) + "\n", encoding="utf-8")
+
+
+@eval_app.command("events")
+def events(
+    path: Annotated[Path, typer.Argument(help="A folder with pages.jsonl, text/ and gold.tsv (id, label, copied id, url).")],
+    text: Annotated[bool, typer.Option("--text", help="Read text/*.txt (no metadata) instead of pages.jsonl.")] = False,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
+) -> None:
+    """Group the pages into events as the pipeline does and score that against gold.tsv, with the mistakes."""
+    from summarizer.embed import LazyEmbedder
+    from summarizer.evaluation.events import evaluate_realnews, format_scores
+    from summarizer.settings import load_settings
+
+    settings = load_settings()
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    scores = evaluate_realnews(path, embedder, text=text, cache_dir=settings.cache_dir)
+    print(format_scores(scores, f"{path} ({'text/' if text else 'pages.jsonl'})"))
+    if json_out:
+        json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
 
 
 def bench(

@@ -17,7 +17,7 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
-from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
+from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
 from summarizer.algorithms import get_algorithm
 from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem
 from summarizer.settings import Settings
@@ -43,7 +43,7 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 @task(name="clean")
 def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
     cleaned, problems = clean.clean_articles(articles)
-    return dedup.merge_identical_articles(cleaned), problems
+    return copies.merge_copies(cleaned), problems
 
 
 @task(name="statements")

@@ -27,6 +27,14 @@ class Source(Record):
     title: str | None = None
 
 
+class Span(Record):
+    """A stretch of an article's text that only some of its sources carry (`Article.spans`)."""
+
+    start: int
+    end: int
+    article_ids: tuple[str, ...]
+
+
 class Article(Record):
     """One article after ingestion and cleaning; `text` is the cleaned body."""
 
@@ -41,7 +49,10 @@ class Article(Record):
     summit: str | None = None
     language: str | None = None
     copies: tuple[Source, ...] = ()
-    """Other files with the same body, collapsed into this article."""
+    """Copies of this story from other files or outlets, collapsed into this article (see `copies.py`)."""
+    spans: tuple[Span, ...] = ()
+    """Stretches of `text` that only some of `sources` carry (a copy's own lede, a passage a copy cut);
+    everything else is carried by every source."""
     feed_item: str | None = None
     """For an article read from a feed: the feed and the entry's id; a later version of the entry shares it."""
 
@@ -52,6 +63,13 @@ class Article(Record):
     @property
     def sources(self) -> tuple[Source, ...]:
         return (self.source, *self.copies)
+
+    def sources_of(self, start: int, end: int) -> tuple[Source, ...]:
+        """The sources that carry `text[start:end]`: those of the span it starts in, else all of them."""
+        for span in self.spans:
+            if span.start <= start < span.end:
+                return tuple(s for s in self.sources if s.article_id in span.article_ids) or self.sources
+        return self.sources
 
 
 class Problem(Record):
@@ -116,6 +134,10 @@ class Summit(Record):
     articles: tuple[str, ...]
     note: str | None = None
     """Said when the grouping is uncertain, e.g. no date or place found in the text."""
+    date_evidence: str | None = None
+    """Where the date comes from: "from the text of 4 pages", "inferred from publication dates only (...)"."""
+    place_evidence: str | None = None
+    """Where the place comes from: "from the text of 5 pages"."""
     summary: tuple[SummaryItem, ...] = ()
 
 

@@ -1,228 +1,42 @@
-"""Summits: which articles report the same event, found from metadata, dates and places in the text, and content.
+"""Summits: which articles report the same event, from what each says about its event and from content.
 
 Order of evidence:
-1. metadata: `Article.summit` (same value -> same summit, different values -> different summits) and
-   `Article.published` (more than `max_days_apart` apart -> different summits);
-2. the text: the event's date ("held on November 23", "gathered Dec. 2", "date 2025-11-27", "27 November 2025")
-   when it sits in a sentence about a meeting, its host city ("summit in X", "X hosted", "held in X", but not
-   "the SCO summit in X": another organisation's event), and "videoconference"/"virtual meeting";
-   conflicting dates or places forbid two articles from sharing a summit (cannot-link);
-3. content: complete-linkage clustering of TF-IDF article vectors (whole text blended with the lead
-   sentences; optionally mean statement embeddings). DUC 2004 dev, 250 docs pooled: B-cubed F1 0.940, ARI 0.908.
-   Two clusters merge only when their similarity is above `min_similarity` AND above the similarity seen
-   between articles known to be about different events in the same corpus (when there are such pairs):
-   an article that is no closer to one event than different events are to each other stays on its own,
-   with a note saying so, rather than being guessed into one.
+1. metadata: `Article.summit` (same value -> same summit, different values -> different summits);
+2. each article's event signature (`summarizer.signatures`): organisation, kind of meeting, date (read from the
+   text, completed against the publication date, or the publication date alone), place, edition number.
+   Signatures that cannot describe one event forbid two articles from sharing a summit (cannot-link); the
+   same days and the same city must-link them. A page naming only the place, or only the day, is compatible
+   with a fuller one;
+3. content: average-linkage clustering of TF-IDF article vectors under those links. The series' shared words
+   weigh little in a corpus about one series (inverse document frequency over the corpus at hand), and the
+   merge threshold is read from the corpus: two groups merge only when they are closer than articles known
+   (from their signatures) to be about different editions of the same series usually are.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from summarizer.models import Article, Statement, Summit
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}
-_MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DAY = r"([0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"((?:19|20)\d\d)"
-_ISO = re.compile(rf"\b{_YEAR}-(0[1-9]|1[0-2])-([0-3]\d)\b")
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?")
-_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?(?:,?\s+{_YEAR}\b)?")
-_DATE_LINE = re.compile(rf"(?im)^\s*(?:date|dated|published)\s*:?\s*{_YEAR}-(0[1-9]|1[0-2])-([0-3]\d)\b")
-_EVENT_CUE = re.compile(
-    r"(?i)\b(summit|meeting|session|gathered|gathering|convened|held|took place|takes place|talks|conference|"
-    r"videoconference|council|forum|met)\b"
-)
-_VIRTUAL = re.compile(
-    r"(?i)\b(video\s?-?conference|video link|virtual (?:meeting|summit|session|format)|"
-    r"online (?:summit|meeting|session|format))"
-)
-_NAME = r"([A-Z][\w’'\-]*[a-z][\w’'\-]*(?:[ \-][A-Z][\w’'\-]*[a-z][\w’'\-]*){0,2})"
-_EVENT_NOUN = r"(summit|meeting|session|gathering|conference|talks|forum|council|ceremony)"
-_PLACE_PATTERNS = (
-    # "the CSTO summit in Bishkek", "a summit held in Minsk": the word before the noun is checked later.
-    re.compile(rf"(?i:(\S+)\s+{_EVENT_NOUN}(?:\s+(?:was|were|is|will be))?(?:\s+(?:held|hosted|convened))?)"
-               rf"\s+in\s+(?:the\s+)?{_NAME}\b(?!\s+of\b)"),
-    re.compile(rf"(?i:\b(?:held|hosted|convened|gathered|unfolded|took place|takes place|opened))\s+in\s+"
-               rf"(?:the\s+(?i:\w+\s+)?(?i:capital|city)\s+(?:of\s+)?)?{_NAME}\b(?!\s+of\b)"),
-    re.compile(rf"\b{_NAME}\s+(?:hosted|hosts|is hosting|will host|played host)\b"),
-)
-_NOT_PLACES = frozenset(
-    "The This That These Those It Its Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February "
-    "March April May June July August September October November December President Prime Minister Secretary "
-    "Council Summit Parliament Congress Government State States Organization Union".split()
-)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-_STOP_ACRONYMS = frozenset({"US", "USA", "UK", "UN", "EU", "AP", "AFP", "TASS", "NYT", "GDP", "AI", "TV", "PM"})
+from summarizer.event_dates import DateSpan
+from summarizer.places import compatible, same_city
+from summarizer.signatures import Signature, agree, conflicts, corpus_organisations, extract_signature, same_kind
 
 
-@dataclass
-class Signature:
-    """What the text says about the event an article reports."""
-
-    month_day: tuple[int, int] | None = None
-    year: int | None = None
-    place: str | None = None
-    virtual: bool = False
-    summit: str | None = None
-    published: dt.date | None = None
-    org: str | None = None
-    found: list[str] = field(default_factory=list)
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
-
-
-def _sentences(text: str) -> list[str]:
-    """Rough sentence and heading pieces of a text (lines, then sentence ends)."""
-    pieces: list[str] = []
-    for line in text.splitlines():
-        pieces.extend(p for p in re.split(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“])", line) if p.strip())
-    return pieces
-
-
-def _dates_in(sentence: str) -> list[tuple[int, int, int | None]]:
-    out: list[tuple[int, int, int | None]] = []
-    for m in _ISO.finditer(sentence):
-        out.append((int(m.group(2)), int(m.group(3)), int(m.group(1))))
-    for m in _MONTH_DAY.finditer(sentence):
-        out.append((_month(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None))
-    for m in _DAY_MONTH.finditer(sentence):
-        out.append((_month(m.group(2)), int(m.group(1)), int(m.group(3)) if m.group(3) else None))
-    return [(mo, d, y) for mo, d, y in out if 1 <= d <= 31]
-
-
-def main_acronym(text: str) -> str | None:
-    """The organisation acronym an article is about: the most frequent one seen at least twice."""
-    counts = Counter(a for a in _ACRONYM.findall(text) if a not in _STOP_ACRONYMS)
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return best[0][0] if best and best[0][1] >= 2 else None
-
-
-def _places_in(sentence: str, own: set[str]) -> list[str]:
-    found: list[str] = []
-    for i, pattern in enumerate(_PLACE_PATTERNS):
-        for m in pattern.finditer(sentence):
-            if i == 0:
-                before, name = m.group(1).strip("“”\"'(,"), m.group(3)
-                if before[:1].isupper() and before not in own and before.lower() not in {"the", "a", "an"}:
-                    continue  # "the SCO summit in Samarkand", "States gathering in Astana": someone else's event
-            else:
-                name = m.group(1)
-            name = name.strip("’'-")
-            if name.split()[0] in _NOT_PLACES or name.isupper():
-                continue
-            found.append(name)
-    return found
-
-
-def corpus_organisation(articles: Sequence[Article], *, min_share: float = 0.5) -> str | None:
-    """The organisation the corpus is about: an acronym that is the main one of at least `min_share` of articles."""
-    mains = Counter(o for o in (main_acronym(a.text) for a in articles) if o)
-    if not mains:
-        return None
-    org, count = sorted(mains.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    return org if count >= 2 and count >= min_share * len(articles) else None
-
-
-def extract_signature(article: Article, org: str | None = None) -> Signature:
-    """Read the date, place and format of `org`'s event that an article reports, from metadata and text.
-
-    Only sentences naming the organisation count (a news story mentions many other meetings);
-    with no organisation, only metadata and a "date: YYYY-MM-DD" line are used.
-    """
-    sig = Signature(summit=article.summit, published=article.published, org=org)
-    text = article.text
-    own = {org} if org else set()
-    dates: Counter[tuple[int, int]] = Counter()
-    years: Counter[int] = Counter()
-    first_seen: dict[tuple[int, int], int] = {}
-    places: Counter[str] = Counter()
-    place_first: dict[str, int] = {}
-    for m in _DATE_LINE.finditer(text):
-        key = (int(m.group(2)), int(m.group(3)))
-        dates[key] += 2
-        years[int(m.group(1))] += 2
-        first_seen.setdefault(key, -1)
-    for n, sentence in enumerate(_sentences(text)):
-        if not org or not re.search(rf"\b{re.escape(org)}\b", sentence):
-            continue
-        if _EVENT_CUE.search(sentence):
-            for mo, d, y in _dates_in(sentence):
-                dates[(mo, d)] += 1
-                first_seen.setdefault((mo, d), n)
-                if y:
-                    years[y] += 1
-        for place in _places_in(sentence, own):
-            places[place] += 1
-            place_first.setdefault(place, n)
-        if _VIRTUAL.search(sentence):
-            sig.virtual = True
-    if dates:
-        sig.month_day = sorted(dates, key=lambda k: (-dates[k], first_seen[k]))[0]
-        sig.found.append("date")
-    if years:
-        sig.year = sorted(years, key=lambda y: (-years[y], y))[0]
-    elif sig.published and sig.month_day:
-        sig.year = sig.published.year
-    if places:
-        sig.place = sorted(places, key=lambda p: (-places[p], place_first[p]))[0]
-        sig.found.append("place")
-    if sig.virtual:
-        sig.found.append("virtual")
-    return sig
-
-
-def conflicts(a: Signature, b: Signature, *, max_days_apart: int = 10) -> bool:
-    """True when two articles cannot report the same event (different summit, date, place or format)."""
-    if a.summit and b.summit:
-        return a.summit != b.summit
-    if a.published and b.published and abs((a.published - b.published).days) > max_days_apart:
-        return True
-    if a.month_day and b.month_day:
-        if a.year and b.year and a.year != b.year:
-            return True
-        year = a.year or b.year or 2001
-        try:
-            gap = abs((dt.date(year, *a.month_day) - dt.date(year, *b.month_day)).days)
-        except ValueError:
-            gap = 0 if a.month_day == b.month_day else 99
-        if gap > 1:
-            return True
-    if a.place and b.place and a.place != b.place:
-        return True
-    return bool((a.virtual and b.place and not b.virtual) or (b.virtual and a.place and not a.virtual))
-
-
-def _must_link(a: Signature, b: Signature) -> bool:
-    if a.summit and b.summit:
-        return a.summit == b.summit
-    return bool(a.month_day and a.place and a.month_day == b.month_day and a.place == b.place
-                and (not a.year or not b.year or a.year == b.year))
-
-
-def _links(sigs: Sequence[Signature], max_days_apart: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def _links(sigs: Sequence[Signature]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Cannot-link matrix and must-link pairs (in (i, j) order, i < j) of all article pairs.
 
-    Only what `conflicts` and `_must_link` read tells articles apart, so each pair of distinct such keys is
-    decided once (most articles share a key: often no date, place or summit at all).
+    Only the signature's facts are read, so each pair of distinct facts is decided once (many articles share
+    them: often no date, place or organisation at all).
     """
-    keys = [(s.summit, s.published, s.month_day, s.year, s.place, s.virtual) for s in sigs]
+    keys = [s.key() for s in sigs]
     first: dict[tuple, int] = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)
@@ -234,9 +48,9 @@ def _links(sigs: Sequence[Signature], max_days_apart: int) -> tuple[np.ndarray, 
     must_u = np.zeros((u, u), dtype=bool)
     for x in range(u):
         for y in range(x, u):
-            if conflicts(reps[x], reps[y], max_days_apart=max_days_apart):
+            if conflicts(reps[x], reps[y]):
                 cannot_u[x, y] = cannot_u[y, x] = True
-            elif _must_link(reps[x], reps[y]):
+            elif agree(reps[x], reps[y]):
                 must_u[x, y] = must_u[y, x] = True
     cannot = cannot_u[np.ix_(kind, kind)]
     np.fill_diagonal(cannot, False)
@@ -380,61 +194,146 @@ class _Keywords:
         return [term for _, term in sorted(scored)[:k]]
 
 
+def _vote(values: Sequence[object]) -> object | None:
+    """The most frequent value (the first seen among equals), or None."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    counts = Counter(values)
+    return sorted(counts, key=lambda v: (-counts[v], values.index(v)))[0]
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"
+
+
+def _summit_date(group: Sequence[Signature]) -> tuple[DateSpan | None, str | None]:
+    """The days most pages name (a stated date over a resolved one), and where they come from."""
+    spans = [s.date for s in group if s.date is not None and not s.announcement]
+    if spans:
+        support = [(sum(o.overlaps(sp) for o in spans), not sp.resolved and sp.year_known, sp.year_known,
+                    -(sp.last - sp.first).days, -k, sp) for k, sp in enumerate(spans)]
+        best = max(support, key=lambda t: t[:5])[-1]
+        agreeing = [sp for sp in spans if sp.overlaps(best)]
+        ranges = [sp for sp in agreeing if sp.year_known == best.year_known and 0 < (sp.last - sp.first).days <= 4
+                  and sp.overlaps(best, tolerance=0)]
+        if ranges:  # "22-24 October" says more than the one day most pages name
+            best = max(ranges, key=lambda sp: ((sp.last - sp.first).days, not sp.resolved))
+        if not best.year_known:
+            year = _vote([sp.first.year for sp in agreeing if sp.year_known])
+            if year is not None:
+                best = DateSpan(best.first.replace(year=year), best.last.replace(year=year), resolved=True,
+                                text=best.text)
+        resolved = sum(1 for sp in agreeing if sp.resolved)
+        evidence = f"from the text of {_pages(len(agreeing))}"
+        if resolved:
+            evidence += (", resolved against the publication date" if resolved == len(agreeing)
+                         else f" ({resolved} resolved against the publication date)")
+        if not best.year_known:
+            evidence += "; the year is not stated"
+        return best, evidence
+    published = sorted(s.published for s in group if s.published is not None)
+    if published:
+        first, last = published[0], published[-1]
+        when = first.strftime("%-d %B %Y") if first == last else f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+        return (DateSpan(first, first, resolved=True),
+                f"inferred from publication dates only ({_pages(len(published))} published {when})")
+    return None, None
+
+
+def _summit_place(group: Sequence[Signature]) -> tuple[str | None, str | None]:
+    """The city (else the country) most pages name, or "videoconference", and where it comes from."""
+    places = [s.place for s in group if s.place is not None]
+    virtual = sum(s.virtual for s in group)
+    best = None
+    if places:
+        scored = [(sum(compatible(p, q) for q in places), p.city is not None, -k, p) for k, p in enumerate(places)]
+        best = max(scored, key=lambda t: t[:3])[-1]
+    named = sum(1 for p in places if best is not None and compatible(p, best))
+    if virtual and virtual * 2 >= len(group) - named:
+        where = f"videoconference, hosted from {best.label}" if best is not None else "videoconference"
+        return where, f"videoconference from the text of {_pages(virtual)}" + (
+            f"; host from the text of {_pages(named)}" if best is not None else "")
+    if best is None:
+        return None, None
+    return best.label, f"from the text of {_pages(named)}"
+
+
 def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Sequence[Article],
-              keywords: _Keywords, lonely: bool) -> tuple[str, str, dt.date | None, str | None, str | None]:
-    """Id, title, date, place and note of one summit from what its articles say."""
+              keywords: _Keywords, lonely: bool) -> dict[str, object]:
+    """Id, title, date, place, evidence and note of one summit from what its articles say."""
     group = [sigs[i] for i in members]
-
-    def vote(values: list) -> object:
-        values = [v for v in values if v]
-        if not values:
-            return None
-        counts = Counter(values)
-        return sorted(counts, key=lambda v: (-counts[v], values.index(v)))[0]
-
-    label = vote([s.summit for s in group])
-    month_day = vote([s.month_day for s in group])
-    year = vote([s.year for s in group if s.month_day == month_day]) if month_day else None
-    place = vote([s.place for s in group])
-    virtual = sum(s.virtual for s in group) * 2 >= len(group) and not place
-    orgs = Counter(s.org for s in group if s.org)
-    org = sorted(orgs, key=lambda o: (-orgs[o], o))[0] if orgs else None
-    date = None
-    if month_day and year:
-        try:
-            date = dt.date(year, *month_day)
-        except ValueError:
-            date = None
-    when = None
-    if month_day:
-        day_month = f"{month_day[1]} {dt.date(2000, month_day[0], 1):%B}"
-        when = date.strftime("%-d %B %Y") if date else day_month
-    where = place or ("videoconference" if virtual else None)
+    label = _vote([s.summit for s in group])
+    span, date_evidence = _summit_date(group)
+    where, place_evidence = _summit_place(group)
+    org = _vote(sorted((s.org for s in group if s.org), key=lambda o: -sum(t.org == o for t in group)))
+    kind = _vote([s.kind for s in group]) or "summit"
+    stated = date_evidence is not None and not date_evidence.startswith("inferred")
+    when = span.describe() if span is not None and stated else None
     parts = [p for p in (where, when) if p]
+    noun = "summit" if kind == "summit" else kind
     if label:
-        title = label
+        title = str(label)
     elif parts:
-        title = f"{org + ' summit' if org else 'Summit'}, {', '.join(parts)}"
+        title = f"{org + ' ' + noun if org else noun.capitalize()}, {', '.join(parts)}"
     else:
         words = keywords.top([articles[i].text for i in members])
-        title = f"{org} summit: {', '.join(words)}" if org and words else f"Event: {', '.join(words) or 'untitled'}"
+        title = f"{org} {noun}: {', '.join(words)}" if org and words else f"Event: {', '.join(words) or 'untitled'}"
     notes = []
     if not label:
-        if not month_day and not where:
+        if not stated and not where:
             notes.append("No date or place found in the text; grouped by content")
             if lonely:
                 notes.append("it could not be matched to another event with confidence")
         elif not where:
             notes.append("No place found in the text")
-        elif not month_day:
+        elif not stated:
             notes.append("No date found in the text")
-        elif not date:
-            notes.append("The year is not stated in the text")
+        if date_evidence and date_evidence.startswith("inferred"):
+            notes.append(f"date {date_evidence}")
     note = "; ".join(notes) + "." if notes else None
-    key = label or (f"{when or ''}-{where or ''}" if parts else "")
+    key = str(label) if label else (f"{org or ''}-{when or ''}-{where or ''}" if parts else "")
     digest = hashlib.blake2b("\n".join(sorted(articles[i].id for i in members)).encode(), digest_size=4).hexdigest()
     sid = f"summit-{_slug(key)}" if key and _slug(key) else f"summit-{digest}"
-    return sid, title, date, where, note
+    return {"id": sid, "title": title, "date": span.first if span is not None and span.year_known else None,
+            "place": where, "note": note, "date_evidence": date_evidence if span is not None else None,
+            "place_evidence": place_evidence}
+
+
+def shared_facts(sigs: Sequence[Signature], cannot: np.ndarray) -> np.ndarray:
+    """How many distinguishing facts each compatible pair shares: the same city, the same days (half when a
+    year is missing), the same edition number, both held by videoconference."""
+    n = len(sigs)
+    facts = np.zeros((n, n), dtype=np.float64)
+    for i in range(n):
+        a = sigs[i]
+        for j in range(i + 1, n):
+            if cannot[i, j]:
+                continue
+            b = sigs[j]
+            count = 0.0
+            if a.place and b.place and same_city(a.place, b.place):
+                count += 1
+            if a.date and b.date and not a.announcement and not b.announcement and a.date.overlaps(b.date):
+                count += 1 if a.date.year_known and b.date.year_known else 0.5
+            if a.ordinal and a.ordinal == b.ordinal:
+                count += 1
+            if a.virtual and b.virtual:
+                count += 0.5
+            facts[i, j] = facts[j, i] = count
+    return facts
+
+
+def calibrated_threshold(sim: np.ndarray, cannot: np.ndarray, sigs: Sequence[Signature], *, floor: float,
+                         quantile: float) -> float:
+    """The similarity above which two groups may merge: at least `floor`, and above the `quantile` of the
+    similarity between articles of one series (same organisation and kind) known to report different events."""
+    n = len(sigs)
+    same_series = np.array([[bool(a.org) and a.org == b.org and same_kind(a.kind, b.kind) for b in sigs] for a in sigs])
+    pairs = cannot & same_series & ~np.eye(n, dtype=bool) if n else cannot
+    if not pairs.any():
+        return floor
+    return max(floor, float(np.quantile(sim[np.triu(pairs, 1)], quantile)))
 
 
 def group_summits(
@@ -443,34 +342,42 @@ def group_summits(
     vectors: np.ndarray,
     *,
     min_similarity: float = 0.045,
-    linkage: str = "complete",
+    linkage: str = "auto",
+    quantile: float = 0.9,
+    fact_weight: float = 1.0,
+    max_facts: float = 2.0,
     lead_sentences: int = 5,
     lead_weight: float = 0.3,
     embedding_weight: float = 0.0,
-    max_days_apart: int = 10,
     calibrate: bool = True,
 ) -> list[Summit]:
-    """Group articles into summits: metadata first, then dates/places in the text, then content similarity."""
+    """Group articles into summits: metadata, then each article's event signature, then content similarity."""
     if not articles:
         return []
-    org = corpus_organisation(articles)
-    sigs = [extract_signature(a, org) for a in articles]
+    series = corpus_organisations(articles)
+    sigs = [extract_signature(a, series) for a in articles]
     n = len(articles)
-    cannot, must = _links(sigs, max_days_apart)
+    cannot, must = _links(sigs)
     sim = article_similarity(articles, statements, vectors, lead_sentences=lead_sentences, lead_weight=lead_weight,
                              embedding_weight=embedding_weight)
     threshold = min_similarity
-    if calibrate and cannot.any():
-        threshold = max(threshold, float(sim[cannot].max()))
+    if calibrate:
+        threshold = calibrated_threshold(sim, cannot, sigs, floor=min_similarity, quantile=quantile)
+    if linkage == "auto":
+        # A threshold read from this corpus's own different-edition pairs bounds a group's average similarity;
+        # without one, every pair of a group must clear the fixed floor (complete linkage, chosen on DUC 2004).
+        linkage = "average" if threshold > min_similarity else "complete"
+    if fact_weight > 0:
+        sim = sim + fact_weight * threshold * np.minimum(shared_facts(sigs, cannot), max_facts)
     groups = _cluster(sim, cannot, must, threshold, linkage)
     keywords = _Keywords([a.text for a in articles])
     summits: list[Summit] = []
     used: Counter[str] = Counter()
     for members in sorted(groups, key=lambda g: g[0]):
-        sid, title, date, place, note = _describe(members, sigs, articles, keywords, lonely=len(members) == 1 and n > 1)
+        info = _describe(members, sigs, articles, keywords, lonely=len(members) == 1 and n > 1)
+        sid = str(info.pop("id"))
         used[sid] += 1
         if used[sid] > 1:
             sid = f"{sid}-{used[sid]}"
-        summits.append(Summit(id=sid, title=title, date=date, place=place, articles=tuple(articles[i].id for i in members),
-                              note=note))
+        summits.append(Summit(id=sid, articles=tuple(articles[i].id for i in members), **info))
     return summits

@@ -11,6 +11,18 @@ from summarizer.models import Article
 S1 = "The leaders of the alliance met in Minsk on Thursday to discuss security."
 S2 = "They adopted a declaration on the fight against terrorism and drug trafficking."
 S3 = "The next meeting will take place in Moscow in the autumn of next year."
+STORY_A = "\n".join([
+    "The leaders of the six member states met in Minsk on Thursday for the annual summit of the alliance.",
+    "They adopted a declaration on collective security and approved a plan for the joint rapid reaction force.",
+    "Armenia's prime minister stayed away from the meeting, saying his country had frozen its participation.",
+    "The next summit will be held in Moscow in the autumn of next year under the Russian chairmanship.",
+])
+STORY_B = "\n".join([
+    "Defence ministers of the alliance met in Almaty on Friday to prepare joint exercises planned for the spring.",
+    "The ministers discussed the supply of weapons to the rapid reaction force and the training of its officers.",
+    "Kazakhstan's defence minister said the drills would involve four thousand troops and two hundred vehicles.",
+    "Observers from three neighbouring countries have been invited to watch the exercises near the border.",
+])
 
 
 def art(text: str, *, path: str = "a.txt", outlet: str | None = None, title: str | None = None, fmt: str = "txt") -> Article:
@@ -37,7 +49,7 @@ def test_sentence_mentioning_sign_up_is_kept() -> None:
 
 
 def test_previous_and_next_article_with_their_headlines_are_removed() -> None:
-    text = f"{S1}\n{S2}\nPrevious Article\nFans Cheer at Stadium\nNext Article\nBorder Crossings May Open Soon\n{S3}"
+    text = f"{S1}\n{S2}\n{S3}\nPrevious Article\nFans Cheer at Stadium\nNext Article\nBorder Crossings May Open Soon"
     assert clean_one(text) == f"{S1}\n\n{S2}\n\n{S3}"
 
 
@@ -70,9 +82,51 @@ def test_title_line_at_the_top_is_dropped() -> None:
 def test_lines_repeated_across_articles_of_one_outlet_are_removed() -> None:
     footer = "The Daily Times is an independent newspaper covering the region since 1990."
     articles, _ = clean_articles(
-        [art(f"{S1}\n{footer}", path="a.txt", outlet="Daily"), art(f"{S2}\n{footer}\n{S3}", path="b.txt", outlet="Daily")]
+        [art(f"{STORY_A}\n{footer}", path="a.txt", outlet="Daily"), art(f"{STORY_B}\n{footer}", path="b.txt", outlet="Daily")]
     )
-    assert [a.text for a in articles] == [S1, f"{S2}\n\n{S3}"]
+    assert [footer in a.text for a in articles] == [False, False]
+
+
+def test_a_line_on_one_page_of_an_outlet_is_not_repeated() -> None:
+    footer = "The Daily Times is an independent newspaper covering the region since 1990."
+    articles, _ = clean_articles([art(f"{STORY_A}\n{footer}", path="a.txt", outlet="Daily"), art(STORY_B, path="b.txt", outlet="Daily")])
+    assert footer in articles[0].text
+
+
+def test_a_line_on_pages_of_two_outlets_is_not_removed() -> None:
+    footer = "The Daily Times is an independent newspaper covering the region since 1990."
+    articles, _ = clean_articles(
+        [art(f"{STORY_A}\n{footer}", path="a.txt", outlet="Daily"), art(f"{STORY_B}\n{footer}", path="b.txt", outlet="Herald")]
+    )
+    assert all(footer in a.text for a in articles)
+
+
+def test_pages_with_the_same_url_host_are_one_site() -> None:
+    note = "Reproduction of this material is allowed only with a hyperlink to the original source."
+    a = art(f"{STORY_A}\n{note}", path="a.txt", outlet="Daily Times").model_copy(update={"url": "https://www.daily.example/a"})
+    b = art(f"{STORY_B}\n{note}", path="b.txt", outlet="The Daily").model_copy(update={"url": "https://daily.example/b"})
+    assert not any(note in x.text for x in clean_articles([a, b])[0])
+
+
+def test_sentence_repeated_at_the_foot_of_pages_of_unknown_site_is_removed() -> None:
+    note = "Reproduction of this material is allowed only with a hyperlink to the original source."
+    articles, _ = clean_articles([art(f"{STORY_A}\n{note}", path="a.txt"), art(f"{STORY_B}\n{note}", path="b.txt")])
+    assert not any(note in a.text for a in articles)
+
+
+def test_sentence_repeated_in_the_body_of_pages_of_unknown_site_is_kept() -> None:
+    quote = "“We will not allow anyone to drag our region into a new confrontation,” the host said at the talks."
+    a, b = STORY_A.split("\n"), STORY_B.split("\n")
+    articles, _ = clean_articles(
+        [art("\n".join([a[0], quote, *a[1:]]), path="a.txt"), art("\n".join([b[0], quote, *b[1:]]), path="b.txt")]
+    )
+    assert all(quote in x.text for x in articles)
+
+
+def test_copies_of_one_story_from_one_outlet_keep_their_shared_text() -> None:
+    update = f"{STORY_A}\nThe talks ran late into the evening and ended with a joint press conference of the leaders."
+    articles, _ = clean_articles([art(STORY_A, path="a.txt", outlet="Daily"), art(update, path="b.txt", outlet="Daily")])
+    assert [a.text.count("declaration on collective security") for a in articles] == [1, 1]
 
 
 def test_sentence_shared_by_two_outlets_is_kept() -> None:
@@ -155,11 +209,108 @@ def test_whitespace_article_is_a_problem() -> None:
 
 def test_long_unpunctuated_passage_is_reported() -> None:
     _, problems = clean_articles([art(" ".join(["word"] * 500))])
-    assert "500 words has no sentence punctuation" in problems[0].reason
+    assert any("500 words has no sentence punctuation" in p.reason for p in problems)
 
 
 def test_markdown_heading_marks_are_removed() -> None:
-    assert clean_one(f"# Summit Day\n\n{S1}\n\n---\n\n{S2}", fmt="md") == f"Summit Day\n\n{S1}\n\n{S2}"
+    assert clean_one(f"{S1}\n\n## Summit Day\n\n---\n\n{S2}", fmt="md") == f"{S1}\n\nSummit Day\n\n{S2}"
+
+
+def test_markdown_headline_becomes_the_title() -> None:
+    articles, _ = clean_articles([art(f"# Summit Day\n\n{S1}\n\n{S2}", fmt="md")])
+    assert articles[0].title == "Summit Day" and articles[0].text == f"{S1}\n\n{S2}"
+
+
+# --- chrome of real pages, by kind ----------------------------------------------------------------
+
+BODY = f"{STORY_A}"
+
+
+def test_menu_and_view_settings_at_the_top_are_removed() -> None:
+    assert clean_one(f"All news\nView settings\nFont size\n+ A − 16 px\n{BODY}") == BODY.replace("\n", "\n\n")
+
+
+def test_ticker_lines_at_the_top_are_removed() -> None:
+    ticker = "1.0832 EUR +0.12\n91.45 RUB -0.68\n12.10 CNY +0.02"
+    assert clean_one(f"{ticker}\n{BODY}") == BODY.replace("\n", "\n\n")
+
+
+def test_copyright_and_back_to_top_lines_at_the_bottom_are_removed() -> None:
+    footer = "Back to top button\n© 2024 Example News Agency. All rights reserved."
+    assert clean_one(f"{BODY}\n{footer}") == BODY.replace("\n", "\n\n")
+
+
+def test_dated_time_stamp_line_is_kept() -> None:
+    assert clean_one(f"28 November 2024 10:33 (UTC+03:00)\n{BODY}").startswith("28 November 2024 10:33")
+
+
+def test_photo_caption_with_a_credit_is_removed() -> None:
+    caption = "Leaders pose for a family photo in Minsk on November 28, 2024. /Example Agency"
+    assert caption not in clean_one(f"{S1}\n{caption}\n{S2}\n{S3}")
+
+
+def test_credit_in_brackets_after_a_paragraph_is_cut_and_the_paragraph_kept() -> None:
+    assert clean_one(f"{S1}\n{S2} {S3} (ANI)") == f"{S1}\n\n{S2} {S3}"
+
+
+def test_article_complaints_notice_is_removed() -> None:
+    notice = "Article complaints: if you find a mistake in this article, kindly contact the editors at desk@example.org."
+    assert clean_one(f"{S1}\n{S2}\n{notice}\n{S3}") == f"{S1}\n\n{S2}\n\n{S3}"
+
+
+def test_editors_note_in_brackets_is_removed() -> None:
+    note = "(This story has not been edited by our staff and is published from a syndicated feed.)"
+    assert clean_one(f"{S1}\n{S2}\n{note}") == f"{S1}\n\n{S2}"
+
+
+def test_closing_call_to_follow_is_cut_from_its_paragraph() -> None:
+    assert clean_one(f"{S1} Follow the latest updates from the summit on our website!\n{S2}") == f"{S1}\n\n{S2}"
+
+
+def test_short_real_paragraph_between_paragraphs_is_kept() -> None:
+    assert clean_one(f"{S1}\nHe declined to comment.\n{S2}") == f"{S1}\n\nHe declined to comment.\n\n{S2}"
+
+
+def test_short_real_last_sentence_is_kept() -> None:
+    last = "The talks will continue in Minsk until Friday evening."
+    assert clean_one(f"{S1}\n{S2}\n{last}").endswith(last)
+
+
+def test_lede_dense_with_names_is_kept() -> None:
+    lede = ("Kassym-Jomart Tokayev, Alexander Lukashenko, Vladimir Putin, Sadyr Japarov and Emomali Rahmon attended "
+            "the Collective Security Council session in Minsk, Belarus, on 28 November 2024.")
+    assert clean_one(f"{lede}\n{S2}").startswith(lede)
+
+
+def test_brief_of_short_lines_is_kept_whole_without_its_list_marks() -> None:
+    brief = "The summit meeting in a narrow format has begun in Minsk.\nKey statements by the host:\n• The alliance must stay united in the face of new threats."
+    assert clean_one(brief) == brief.replace("\n", "\n\n").replace("• ", "")
+
+
+def test_unfinished_last_sentence_of_a_cut_off_page_is_dropped() -> None:
+    assert clean_one(f"{S1}\n{S2} The leaders also discussed the situation on the bor") == f"{S1}\n\n{S2}"
+
+
+def test_last_sentence_ending_in_a_bracketed_note_is_not_taken_for_cut_off() -> None:
+    assert clean_one(f"{S1}\n{S2[:-1]} [source: TASS].") == f"{S1}\n\n{S2[:-1]}"
+
+
+def test_explain_cleaning_names_the_rule_for_each_removal() -> None:
+    from summarizer.clean import explain_cleaning
+
+    caption = "Leaders pose for a family photo in Minsk on November 28, 2024. /Example Agency"
+    (report,) = explain_cleaning([art(f"All news\n{S1}\n{caption}\n{S2}\n{S3}\nBack to top button", outlet="Daily")])
+    assert [(r.rule, r.text) for r in report.removed] == [
+        ("boilerplate", "All news"), ("caption", caption), ("boilerplate", "Back to top button")
+    ]
+    assert report.kept == 3 and report.outlet == "Daily"
+
+
+def test_explain_cleaning_says_why_a_page_was_skipped() -> None:
+    from summarizer.clean import explain_cleaning
+
+    (report,) = explain_cleaning([art("Саммит ОДКБ прошёл в Бишкеке. Лидеры государств обсудили вопросы безопасности.")])
+    assert report.skipped == "not English (ru); skipped" and not report.removed
 
 
 # --- the real seeds -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from summarizer.dedup import merge_identical_articles, merge_statements, near_duplicate_groups
+from summarizer.dedup import merge_statements, near_duplicate_groups
 from summarizer.models import Article, Statement
 
 
@@ -21,23 +21,6 @@ def st(aid: str, text: str, position: int) -> Statement:
 def unit(*rows: list[float]) -> np.ndarray:
     m = np.array(rows, dtype=np.float32)
     return m / np.linalg.norm(m, axis=1, keepdims=True)
-
-
-def test_identical_bodies_collapse_into_lexicographically_first_path() -> None:
-    out = merge_identical_articles([art("b", "z.txt", "Same  body.\n"), art("a", "a.txt", "Same body."),
-                                    art("c", "c.txt", "Other body.")])
-    assert [a.id for a in out] == ["a", "c"]
-    assert [s.article_id for s in out[0].copies] == ["b"]
-
-
-def test_collapsed_article_takes_missing_metadata_from_its_copy() -> None:
-    out = merge_identical_articles([art("a", "a.txt", "Body."), art("b", "b.txt", "Body.", outlet="TASS")])
-    assert out[0].outlet == "TASS"
-
-
-def test_different_bodies_stay_separate_and_in_order() -> None:
-    arts = [art("x", "x.txt", "One."), art("y", "y.txt", "Two.")]
-    assert merge_identical_articles(arts) == arts
 
 
 def test_groups_include_pairs_at_threshold_and_exclude_just_below() -> None:

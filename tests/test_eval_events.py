@@ -49,3 +49,40 @@ def test_duc_event_grouping_scores_are_in_range(real_embedder, tmp_path: Path) -
     scores = evaluate_events(DUC, real_embedder, cache_dir=tmp_path)
     assert scores.n_docs == 250 and scores.n_events_gold == 25
     assert scores.bcubed_f1 > 0.9
+
+
+def _realnews_folder(tmp_path: Path) -> Path:
+    import json
+
+    pages = {
+        "p1": "The CSTO summit was held in Minsk on 23 November 2023. The CSTO adopted a declaration on security.",
+        "p2": "Leaders met at the CSTO summit in Minsk on 23 November 2023. The CSTO adopted a declaration.",
+        "p3": "The CSTO summit was held in Astana on 28 November 2024. The CSTO adopted a border programme.",
+    }
+    (tmp_path / "text").mkdir()
+    lines = []
+    for pid, text in pages.items():
+        (tmp_path / "text" / f"{pid}.txt").write_text(text + "\n")
+        lines.append(json.dumps({"id": pid, "title": "", "outlet": pid, "url": f"https://x/{pid}", "text": text}))
+    (tmp_path / "pages.jsonl").write_text("\n".join(lines) + "\n")
+    gold = ["p1\tcsto-2023\t\thttps://x/p1", "p2\tcsto-2023\t\thttps://x/p2", "p3\tcsto-2023\t\thttps://x/p3",
+            "p4\tcsto-2024\tp3\thttps://x/p4"]
+    (tmp_path / "gold.tsv").write_text("\n".join(gold) + "\n")
+    return tmp_path
+
+
+def test_realnews_scores_name_the_misgrouped_and_unread_pages(fake_embedder, tmp_path: Path) -> None:
+    from summarizer.evaluation.events import evaluate_realnews, format_scores
+
+    scores = evaluate_realnews(_realnews_folder(tmp_path), fake_embedder, cache_dir=tmp_path / "cache")
+    assert scores.n_docs == 4 and scores.not_read == ("p4",)
+    assert [(m.label, m.kept, m.merged_in) for m in scores.misgrouped] == [("csto-2023", ("p1", "p2"), ())]
+    assert scores.copy_pairs_gold == 1 and scores.copy_pairs_found == 0
+    assert "split off: p3 (alone)" in format_scores(scores, "x")
+
+
+def test_realnews_reads_bare_text_files_the_same_way(fake_embedder, tmp_path: Path) -> None:
+    from summarizer.evaluation.events import evaluate_realnews
+
+    scores = evaluate_realnews(_realnews_folder(tmp_path), fake_embedder, text=True, cache_dir=tmp_path / "cache")
+    assert scores.n_events_found == 3 and scores.bcubed_precision == 1.0

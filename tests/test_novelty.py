@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer import clean, dedup, ingest, novelty, sentences
+from summarizer import clean, copies, dedup, ingest, novelty, sentences
 from summarizer.errors import ConfigError
 from summarizer.models import Article, MergedStatement, Source, Statement
 from summarizer.novelty import article_hash, new_articles, new_statements, within
@@ -64,7 +64,7 @@ def daily_digest(folder: Path, store: StateStore, embedder) -> tuple[list[Articl
     assert got.problems == []
     articles, problems = clean.clean_articles(got.articles)
     assert problems == []
-    articles = dedup.merge_identical_articles(articles)
+    articles = copies.merge_copies(articles)
     unseen = store.unseen_contents({a.id: article_hash(a) for a in articles})
     fresh = new_articles(articles, {a.id for a in articles} - unseen)
     statements = [s for a in fresh for s in sentences.split_statements(a)]

@@ -27,12 +27,12 @@ def nttr(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """Run the seeds twice, into two folders, sharing one data folder."""
+    """Run the seeds twice, into two folders, sharing one data folder; the second also explains the cleaning."""
     base = tmp_path_factory.mktemp("runs")
     env = {**os.environ, "NTTR_DATA_DIR": str(base / "data"), "PREFECT_HOME": str(base / "prefect")}
     first = nttr("run", "seeds", "--out", str(base / "one"), env=env)
     assert first.returncode == 0, first.stderr
-    second = nttr("run", "seeds", "--out", str(base / "two"), env=env)
+    second = nttr("run", "seeds", "--out", str(base / "two"), "--explain-cleaning", env=env)
     assert second.returncode == 0, second.stderr
     return base / "one", base / "two", first, second
 
@@ -105,6 +105,13 @@ def test_second_run_is_identical_apart_from_the_timestamp(two_runs):
     assert stamp and b["run"].pop("generated_at")
     raw_a = (one / "digest.json").read_text(encoding="utf-8").replace(stamp, "")
     assert a == b and raw_a.count("\n") > 10
+
+
+def test_explain_cleaning_prints_each_removal_with_its_rule(two_runs):
+    out = two_runs[3].stdout
+    assert "caption: During the videoconference. Photo credit: Akorda press service" in out
+    assert "notice: Get The Astana Times stories sent directly to you!" in out
+    assert re.search(r"removed: .*boilerplate \d+.*; \d+ of 5 pages untouched", out), out
 
 
 def test_second_run_encodes_nothing(two_runs):

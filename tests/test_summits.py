@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from summarizer.models import Article, Statement
-from summarizer.summits import conflicts, corpus_organisation, extract_signature, group_summits
+from summarizer.signatures import Signature, conflicts
+from summarizer.summits import group_summits
 from tests.conftest import SEEDS
 
 
@@ -28,42 +29,28 @@ def statements_of(articles: list[Article]) -> list[Statement]:
     return out
 
 
-def test_date_in_a_sentence_about_the_meeting_is_the_event_date() -> None:
-    sig = extract_signature(art("a", "At a CSTO summit held on November 23, leaders spoke. The CSTO met."), "CSTO")
-    assert sig.month_day == (11, 23) and sig.year is None
+def test_editions_of_one_series_are_told_apart_by_date_and_place() -> None:
+    arts = [art("a", "The CSTO summit was held in Minsk on 23 November 2023. The CSTO adopted a declaration."),
+            art("b", "Leaders met at the CSTO summit in Minsk on Thursday. The CSTO adopted a declaration.",
+                published=dt.date(2023, 11, 24)),
+            art("c", "The CSTO summit was held in Astana on 28 November 2024. The CSTO adopted a declaration."),
+            art("d", "Leaders met at the CSTO summit in Astana. The CSTO adopted a declaration.")]
+    summits = group_summits(arts, statements_of(arts), np.zeros((8, 4), dtype=np.float32))
+    assert sorted(s.articles for s in summits) == [("a", "b"), ("c", "d")]
 
 
-def test_iso_date_line_gives_year() -> None:
-    sig = extract_signature(art("a", "date 2025-11-27\nThe CSTO summit opened in Bishkek. The CSTO met."), "CSTO")
-    assert (sig.month_day, sig.year, sig.place) == ((11, 27), 2025, "Bishkek")
+def test_summit_shows_where_its_date_and_place_come_from() -> None:
+    arts = [art("a", "The CSTO summit was held in Minsk on 23 November 2023. The CSTO adopted a declaration."),
+            art("b", "The CSTO summit was held in Minsk. The CSTO adopted a declaration.", published=dt.date(2023, 11, 24))]
+    (summit,) = group_summits(arts, statements_of(arts), np.zeros((4, 4), dtype=np.float32))
+    assert summit.title == "CSTO summit, Minsk, 23 November 2023" and summit.date == dt.date(2023, 11, 23)
+    assert summit.date_evidence == "from the text of 1 page" and summit.place_evidence == "from the text of 2 pages"
 
 
-def test_another_organisations_gathering_is_not_the_host() -> None:
-    text = ("The CSTO leaders recalled talks at the Commonwealth of Independent States gathering in Astana. "
-            "The CSTO summit ended.")
-    assert extract_signature(art("a", text), "CSTO").place is None
-
-
-def test_city_that_hosted_is_the_place() -> None:
-    sig = extract_signature(art("a", "Astana hosted a summit of the CSTO. The CSTO adopted a program."), "CSTO")
-    assert sig.place == "Astana"
-
-
-def test_videoconference_is_recognised() -> None:
-    sig = extract_signature(art("a", "The CSTO Council meeting gathered Dec. 2 via videoconference. CSTO."), "CSTO")
-    assert sig.virtual and sig.month_day == (12, 2)
-
-
-def test_organisation_is_the_acronym_most_articles_are_about() -> None:
-    arts = [art("a", "CSTO CSTO NATO"), art("b", "The CSTO and CSTO"), art("c", "No acronym here")]
-    assert corpus_organisation(arts) == "CSTO"
-
-
-def test_different_dates_conflict_but_adjacent_days_do_not() -> None:
-    a = extract_signature(art("a", "The CSTO summit was held on November 23. CSTO."), "CSTO")
-    b = extract_signature(art("b", "The CSTO summit was held on November 27. CSTO."), "CSTO")
-    c = extract_signature(art("c", "The CSTO summit was held on November 24. CSTO."), "CSTO")
-    assert conflicts(a, b) and not conflicts(a, c)
+def test_date_from_publication_dates_only_is_marked_as_inferred() -> None:
+    arts = [art("a", "The CSTO summit was held in Minsk. The CSTO adopted a declaration.", published=dt.date(2023, 11, 24))]
+    (summit,) = group_summits(arts, statements_of(arts), np.zeros((2, 4), dtype=np.float32))
+    assert summit.date_evidence.startswith("inferred from publication dates only") and "inferred" in summit.note
 
 
 def test_metadata_summit_groups_articles_and_names_the_summit() -> None:
@@ -153,19 +140,26 @@ def test_cluster_matches_a_plain_agglomeration(seed: int) -> None:
         assert got == _reference_cluster(sim, cannot, must, 0.3, linkage)
 
 
-def test_links_agree_with_pairwise_conflicts_and_must_links() -> None:
-    from summarizer.summits import Signature, _links, _must_link
+def test_links_agree_with_pairwise_conflicts_and_agreements() -> None:
+    from summarizer.event_dates import DateSpan
+    from summarizer.places import lookup
+    from summarizer.signatures import agree
+    from summarizer.summits import _links
 
     day = dt.date(2025, 11, 27)
-    sigs = [Signature(), Signature(month_day=(11, 27), place="Bishkek"), Signature(month_day=(11, 27), place="Bishkek"),
-            Signature(month_day=(11, 23)), Signature(place="Astana"), Signature(virtual=True, month_day=(12, 2)),
-            Signature(summit="Minsk 2023"), Signature(summit="Minsk 2023"), Signature(published=day),
-            Signature(published=day + dt.timedelta(days=30)), Signature()]
-    cannot, must = _links(sigs, 10)
+    span = DateSpan(day, day)
+    bishkek = lookup("Bishkek")
+    sigs = [Signature(), Signature(org="CSTO", kind="summit", date=span, place=bishkek),
+            Signature(org="CSTO", kind="summit", date=span, place=bishkek),
+            Signature(date=DateSpan(dt.date(2000, 11, 23), dt.date(2000, 11, 23), year_known=False)),
+            Signature(place=lookup("Astana")), Signature(virtual=True), Signature(summit="Minsk 2023"),
+            Signature(summit="Minsk 2023"), Signature(published=day), Signature(published=day + dt.timedelta(days=60)),
+            Signature(org="CIS", series=True, kind="summit"), Signature()]
+    cannot, must = _links(sigs)
     n = len(sigs)
     for i in range(n):
         assert not cannot[i, i]
         for j in range(i + 1, n):
             assert cannot[i, j] == cannot[j, i] == conflicts(sigs[i], sigs[j])
-            assert ((i, j) in must) == (not conflicts(sigs[i], sigs[j]) and _must_link(sigs[i], sigs[j]))
-    assert must == sorted(must) and (1, 2) in must and (6, 7) in must
+            assert ((i, j) in must) == (not conflicts(sigs[i], sigs[j]) and agree(sigs[i], sigs[j]))
+    assert must == sorted(must) and (1, 2) in must and (6, 7) in must and cannot[8, 9] and cannot[1, 10]

@@ -47,12 +47,12 @@ def lap(name, t=[t0]):
     now = time.perf_counter(); laps[name] = now - t[0]; t[0] = now
 from pathlib import Path
 import numpy as np
-from summarizer import clean, dedup, embed, ingest, sentences, summits, themes, summarize, digest
+from summarizer import clean, copies, dedup, embed, ingest, sentences, summits, themes, summarize, digest
 from summarizer.settings import load_settings
 lap("import the library")
 settings = load_settings()
 got = ingest.read_inputs([sys.argv[1]]); lap("ingest")
-articles, _ = clean.clean_articles(got.articles); articles = dedup.merge_identical_articles(articles); lap("clean")
+articles, _ = clean.clean_articles(got.articles); articles = copies.merge_copies(articles); lap("clean")
 statements = [s for a in articles for s in sentences.split_statements(a)]; lap("split into statements")
 vectors = embed.encode_cached(embed.LazyEmbedder(settings.model), [s.text for s in statements], settings.cache_dir).vectors
 lap("read cached vectors")
@@ -162,12 +162,12 @@ def machine() -> str:
 def statements_of(corpus: Path) -> list[str]:
     """The statements `nttr run` would encode for this corpus (the same path, up to splitting)."""
     from summarizer.clean import clean_articles
-    from summarizer.dedup import merge_identical_articles
+    from summarizer.copies import merge_copies
     from summarizer.ingest import read_inputs
     from summarizer.sentences import split_statements
 
     articles, _ = clean_articles(read_inputs([corpus]).articles)
-    return list(dict.fromkeys(s.text for a in merge_identical_articles(articles) for s in split_statements(a)))
+    return list(dict.fromkeys(s.text for a in merge_copies(articles) for s in split_statements(a)))
 
 
 def run_bench(duc: Path, *, scale: Sequence[int] = (10_000, 30_000, 100_000), peer_topics: int = 5) -> None:

@@ -1,7 +1,7 @@
 """DUC 2004 evaluation: our summarizers and the published systems, scored side by side in one run.
 
 Each topic's documents go through the pipeline's own path (read_inputs -> clean_articles ->
-merge_identical_articles -> split_statements -> encode_cached -> merge_statements -> summarize) as one
+merge_copies -> split_statements -> encode_cached -> merge_statements -> summarize) as one
 summit, with a 100-word budget. Every summary, ours and the published systems' from `peers/`, is scored
 with the same scorer (`summarizer.evaluation.rouge`: rouge-score tokens, Porter stemming, cut at 100 words, counts
 pooled over the four human summaries as ROUGE-1.5.5 `-f A` does). Scores are averaged over topics.
@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from summarizer.algorithms import ALGORITHMS, get_algorithm
 from summarizer.clean import clean_articles
-from summarizer.dedup import merge_identical_articles, merge_statements
+from summarizer.copies import merge_copies
+from summarizer.dedup import merge_statements
 from summarizer.embed import Embedder, encode_cached
 from summarizer.errors import InputError
 from summarizer.ingest import read_inputs
@@ -103,7 +104,7 @@ def topic_items(
     """One topic's documents through the pipeline, up to the merged statements and their vectors."""
     ingested = read_inputs([folder])
     cleaned, _ = clean_articles(ingested.articles)
-    articles = merge_identical_articles(cleaned)
+    articles = merge_copies(cleaned)
     statements = [s for article in articles for s in split_statements(article)]
     if not statements:
         return [], np.zeros((0, 1), dtype=np.float32)
