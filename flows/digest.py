@@ -96,13 +96,15 @@ def summarize_into(
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    articles, clean_problems = tasks.clean_articles(quote(got.articles))
+    articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only)
     problems = [*got.problems, *clean_problems]
     if not articles:
         raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
     articles, notes = novelty.within(articles, since, until)
-    if new_only:
-        articles = tasks.select_new_articles(quote(articles), str(settings.state_path))
+    fresh = articles
+    if new_only:  # each source is new or not on its own (a copy of a story seen yesterday is seen), then merged
+        fresh = tasks.select_new_articles(quote(articles), str(settings.state_path))
+        articles = tasks.merge_copies(quote(fresh))
         if not articles:
             notes.append("Nothing new since the last digest.")
 
@@ -136,7 +138,7 @@ def summarize_into(
     tasks.write_digest(quote(digest), str(out_dir))
     if new_only:
         tasks.record_digest(
-            quote(digest), str(out_dir), quote(articles), quote(merged), str(settings.state_path), email
+            quote(digest), str(out_dir), quote(fresh), quote(merged), str(settings.state_path), email
         )
     publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)

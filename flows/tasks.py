@@ -41,9 +41,15 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 
 
 @task(name="clean")
-def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+def clean_articles(articles: Sequence[Article], merge: bool = True) -> tuple[list[Article], list[Problem]]:
+    # A --new run passes merge=False: what is new is decided per source first, then copies are collapsed.
     cleaned, problems = clean.clean_articles(articles)
-    return copies.merge_copies(cleaned), problems
+    return (copies.merge_copies(cleaned) if merge else cleaned), problems
+
+
+@task(name="merge-copies")
+def merge_copies(articles: Sequence[Article]) -> list[Article]:
+    return copies.merge_copies(articles)
 
 
 @task(name="statements")

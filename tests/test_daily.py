@@ -47,3 +47,32 @@ def test_pause_point_does_nothing_unless_asked(monkeypatch: pytest.MonkeyPatch):
     pause_point("embedded")
     monkeypatch.setenv("NTTR_TEST_PAUSE_AT", "send:5")
     pause_point("embedded")  # another stage: goes on
+
+
+WIRE = [
+    "The ministers met in Nairobi on Monday to discuss the regional water programme for the dry north.",
+    "They agreed to share river gauge data every five days from the start of next month.",
+    "Engineers will repair four hundred kilometres of leaking pipes before the rainy season begins.",
+    "A fund of ninety million dollars will pay for new wells and solar pumps in forty villages.",
+    "Farmers said the drought had cut their maize harvest by a third over the past year.",
+]
+
+
+@pytest.mark.prefect
+@pytest.mark.model
+def test_a_copy_merged_into_yesterdays_story_is_not_news_when_it_comes_alone(prefect_harness, tmp_path: Path):
+    from flows.digest import digest_flow
+    from summarizer.outputs import read_digest
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "agency.txt").write_text("\n\n".join(WIRE) + "\n", encoding="utf-8")
+    lede = "Water officials from six countries gathered in Nairobi this week for talks on the drought."
+    (inbox / "reprint.txt").write_text("\n\n".join([lede, *WIRE[1:4]]) + "\n", encoding="utf-8")
+    digest_flow(inputs=[str(inbox)], out=str(tmp_path / "day1"), new_only=True)
+    [story] = read_digest(tmp_path / "day1").articles
+    assert [Path(c.path).name for c in story.copies] == ["reprint.txt"]  # precondition: merged as a copy
+
+    (inbox / "agency.txt").unlink()  # the next day only the reprint is still there
+    digest_flow(inputs=[str(inbox)], out=str(tmp_path / "day2"), new_only=True)
+    assert read_digest(tmp_path / "day2").articles == ()
