@@ -22,6 +22,7 @@ The operator removes each requester with `nttr subscribers remove ADDRESS`.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -395,7 +396,10 @@ def _send(
         if round_no:
             sleep(backoff * 2 ** (round_no - 1))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes = list(pool.map(attempt, pending))
+            # Each attempt runs in a copy of the caller's context, so whatever the caller's logging relies on
+            # (a Prefect run's log handler) still knows which run a line belongs to.
+            futures = [pool.submit(contextvars.copy_context().run, attempt, item) for item in pending]
+            outcomes = [f.result() for f in futures]
         pending = []
         for out in outcomes:
             if out.status == "sent":

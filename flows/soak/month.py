@@ -503,7 +503,9 @@ class Soak:
                 store.add_subscribers([Subscriber(email=e) for e in CRON_SUBSCRIBERS])
             url = self.penv["PREFECT_API_URL"]
             demo.run([exe, "work-pool", "create", demo.POOL, "--type", "process"], env)
-            params = {"inputs": feed_urls(self.base, prefix="/c"), "new_only": True, "send_email": True,
+            # One more feed that is always missing: its one-line reason must reach the run's logs in Prefect.
+            inputs = [*feed_urls(self.base, prefix="/c"), f"{self.base}/c/missing/feed.xml"]
+            params = {"inputs": inputs, "new_only": True, "send_email": True,
                       "budget_words": 100, "algorithm": "nttr", "out": None}
             demo.run([exe, "--no-prompt", "deploy", "-n", "daily-digest", "--cron", "* * * * *",
                       "--params", json.dumps(params)], env, timeout=600)
@@ -526,7 +528,9 @@ class Soak:
             demo.stop(result.pop("_worker", None))
             result["runs"] = [
                 {"name": r["name"], "state": r["state_type"], "auto_scheduled": r.get("auto_scheduled"),
-                 "start": r.get("start_time"), "expected": r.get("expected_start_time")}
+                 "start": r.get("start_time"), "expected": r.get("expected_start_time"),
+                 "logs": [entry["message"] for entry in demo.api(url, "POST", "/logs/filter", {
+                     "logs": {"flow_run_id": {"any_": [r["id"]]}}, "limit": 200})]}
                 for r in finished
             ]
             text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
@@ -900,13 +904,17 @@ class Soak:
             problems.append("a scheduled run's email arrived twice")
         if not res.get("digests"):
             problems.append("the scheduled runs wrote no digest")
+        missing = "/c/missing/feed.xml: feed could not be read: HTTP 404"
+        if runs and not any(missing in line for line in runs[0].get("logs", [])):
+            problems.append(f"the missing feed is not in the first scheduled run's logs: {runs[0].get('logs', [])[:5]}")
         elif {m.to for m in cron_mail} != set(CRON_SUBSCRIBERS):
             problems.append(f"the scheduled runs' subscribers got {len(cron_mail)} emails")
         return Check(
             name="the daily deployment's cron fires twice on a Prefect server with a worker", ok=not problems,
             detail="; ".join(problems) or (
                 f"{len(completed)} scheduled runs completed ({', '.join(r['name'] for r in completed)}), "
-                f"{len(res['digests'])} digest(s), {len(cron_mail)} emails to {len(CRON_SUBSCRIBERS)} subscribers"),
+                f"{len(res['digests'])} digest(s), {len(cron_mail)} emails to {len(CRON_SUBSCRIBERS)} subscribers; "
+                f"a missing feed is one line in the run's logs in Prefect"),
         )
 
 
