@@ -92,3 +92,32 @@ def bench(
     from summarizer.evaluation.bench import run_bench
 
     run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()])
+
+
+@eval_app.command("themes")
+def themes(
+    path: Annotated[Path, typer.Argument(help="Articles as `nttr run` takes them: a folder, a file, a feed file.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write both rows (and top words) as JSON here.")] = None,
+) -> None:
+    """Cluster the statements of PATH with ours and with BERTopic; print coherence and diversity side by side."""
+    from summarizer.embed import LazyEmbedder
+    from summarizer.evaluation.themes import evaluate_themes, format_report, load_corpus, need_eval_extra
+    from summarizer.settings import load_settings
+
+    need_eval_extra()
+    if not path.exists():
+        raise InputError(str(path), "no such file or folder; give articles as `nttr run` takes them")
+    settings = load_settings()
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
+
+    class Cached:
+        def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            from summarizer.embed import encode_cached
+
+            return encode_cached(embedder, texts, settings.cache_dir).vectors
+
+    report = evaluate_themes(corpus, embedder=Cached())
+    print(format_report(report))
+    if json_out:
+        json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")

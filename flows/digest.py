@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from flows import daily, tasks
 from flows.artifacts import publish_artifacts
 from summarizer import __version__, novelty
+from summarizer import themes as themes_mod
 from summarizer import digest as assemble
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
@@ -119,7 +120,12 @@ def summarize_into(
 
     summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors)) if articles else []
     summit_of = assemble.summit_of_articles(summits)
-    clusters = tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of)) if merged else []
+    clusters = (
+        tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), settings_json,
+                             sorted(assemble.event_terms(summits)))
+        if merged
+        else []
+    )
 
     groups = [assemble.members_of_summit(merged, s) for s in summits] + [list(c.members) for c in clusters]
     summaries = summarize_groups(groups, merged, merged_vectors, settings_json)
@@ -132,6 +138,7 @@ def summarize_into(
         articles=tuple(assemble.article_infos(articles, summit_of)),
         summits=tuple(summits),
         themes=tuple(themes),
+        unthemed=themes_mod.left_out(merged, clusters),
         problems=assemble.sorted_problems(problems),
         notes=tuple([*notes, *assemble.grouping_notes(summits)]),
     )

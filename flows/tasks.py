@@ -76,11 +76,24 @@ def group_summits(articles: Sequence[Article], statements: Sequence[Statement], 
     return summits.group_summits(articles, statements, vectors)
 
 
+class CachedEmbedder:
+    """The run's model behind the vector cache: theme-name candidates are encoded once, then reused."""
+
+    def __init__(self, model: str, batch_size: int, cache_dir: str) -> None:
+        self.model, self.batch_size, self.cache_dir = model, batch_size, Path(cache_dir)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return embed.encode_cached(embedder_for(self.model, self.batch_size), texts, self.cache_dir).vectors
+
+
 @task(name="themes")
 def cluster_themes(
-    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str]
+    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
+    event_terms: Sequence[str] = (),
 ) -> list[themes.ThemeCluster]:
-    return themes.cluster_statements(merged, vectors, summit_of=summit_of)
+    s = Settings.model_validate_json(settings_json)
+    namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
+    return themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
 
 
 @task(name="summaries")

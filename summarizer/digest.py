@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
@@ -22,6 +23,16 @@ from summarizer.models import (
 def summit_of_articles(summits: Sequence[Summit]) -> dict[str, str]:
     """Map each article id to the id of its summit."""
     return {article_id: summit.id for summit in summits for article_id in summit.articles}
+
+
+def event_terms(summits: Sequence[Summit]) -> set[str]:
+    """Lower-case words that name the events themselves: each summit's place and the head of its title
+    ("CSTO summit" of "CSTO summit, Bishkek, 27 November 2025"). Theme names avoid them."""
+    words: set[str] = set()
+    for s in summits:
+        head = re.split(r"[,:;(]", s.title, maxsplit=1)[0]
+        words.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]+", f"{head} {s.place or ''}"))
+    return words
 
 
 def members_of_summit(merged: Sequence[MergedStatement], summit: Summit) -> list[int]:

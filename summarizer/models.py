@@ -146,9 +146,13 @@ class Theme(Record):
 
     id: str
     label: str
+    """A noun phrase from the member statements, e.g. "Drug trafficking and terrorism"."""
     keywords: tuple[str, ...] = ()
+    """The words and phrases that set this theme apart, best first (the label is chosen among them)."""
     summits: tuple[str, ...] = ()
     size: int = 0
+    statements: tuple[str, ...] = ()
+    """Ids of the merged statements in this theme (`Statement.id` of each representative), in input order."""
     summary: tuple[SummaryItem, ...] = ()
 
 
@@ -199,5 +203,7 @@ class Digest(Record):
     articles: tuple[ArticleInfo, ...] = ()
     summits: tuple[Summit, ...] = ()
     themes: tuple[Theme, ...] = ()
+    unthemed: tuple[str, ...] = ()
+    """Ids of the merged statements that fit no theme: counted, not summarized (BERTopic's outlier topic)."""
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
