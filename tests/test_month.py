@@ -49,7 +49,7 @@ def test_a_day_with_nothing_new_sends_nothing(month: SoakReport):
     assert result.ok, result.detail
 
 
-@pytest.mark.parametrize("stage", ["embedded", "send:20"])
+@pytest.mark.parametrize("stage", ["embedded", "send:8"])
 def test_a_killed_day_rerun_makes_and_sends_what_an_uninterrupted_run_would(month: SoakReport, stage: str):
     [result] = [c for c in month.checks if c.name.endswith(f"killed at {stage} and rerun = an uninterrupted run")]
     assert result.ok, result.detail

@@ -70,85 +70,84 @@ PEOPLE = (
     "Kofi Mensah", "Ingrid Holm", "Rafael Costa", "Leila Karimi", "Sven Olsen", "Ana Duarte", "Yusuf Demir",
 )
 TOPICS: dict[str, dict[str, object]] = {
+    # A sentence is an actor, an action and a context drawn at random: hundreds of different statements per
+    # topic, so most of a day's statements are news (templates that differ only in a number would be
+    # near-duplicates of yesterday's, which nttr rightly drops as already reported).
     "water": {
         "places": ("Nairobi", "Lima"),
         "headline": "Water summit",
-        "sentences": (
-            "{person}, who chairs the regional water board, said {n} villages near {place} would get clean water by {year}.",
-            "Engineers in {place} began repairing {n} kilometres of pipes that leaked through the dry season.",
-            "The water ministry announced a fund of {n} million dollars for new wells and solar pumps around {place}.",
-            "Farmers outside {place} said the drought had cut their maize harvest by {pct} percent this year.",
-            "Delegates at the {place} water summit agreed to share river gauge data every {k} days.",
-            "{person} warned that the main reservoir above {place} was only {pct} percent full in {month}.",
-            "A survey found that {pct} percent of schools near {place} still lack safe drinking water.",
-        ),
+        "actors": ("The regional water board", "Farmers' unions", "The irrigation agency", "Village councils",
+                   "The national water utility", "Hydrologists at the university", "Aid groups",
+                   "The environment ministry"),
+        "actions": ("pledged to rebuild {n} storage tanks", "warned that groundwater levels fell {pct} percent",
+                    "asked donors for {n} million dollars to dig boreholes", "opened a desalination plant",
+                    "banned lawn watering for {k} weeks", "mapped every leaking pipe in the old town",
+                    "trained {n} plumbers to fix village pumps", "cut water bills for families with small children",
+                    "published river gauge readings for the first time", "blamed the drought on cleared forests"),
     },
     "energy": {
         "places": ("Oslo", "Accra"),
         "headline": "Energy talks",
-        "sentences": (
-            "{person} told the {place} energy talks that the new grid link would carry {n} megawatts by {year}.",
-            "The utility in {place} said wind farms supplied {pct} percent of its power in {month}.",
-            "Ministers meeting in {place} pledged {n} million dollars to connect rural clinics to solar power.",
-            "{person} said fuel subsidies in {place} would be phased out over the next {k} years.",
-            "Power cuts in {place} lasted an average of {k} hours a day during the heat wave.",
-            "The {place} energy agency expects battery storage to grow {k} times before {year}.",
-            "Engineers at the {place} plant replaced {n} turbine blades after the spring storms.",
-        ),
+        "actors": ("The grid operator", "Oil workers' unions", "The energy regulator", "Solar cooperatives",
+                   "The state power company", "Wind farm developers", "Consumer groups", "The finance ministry"),
+        "actions": ("promised {n} megawatts of new solar capacity", "raised electricity prices by {pct} percent",
+                    "signed a deal to import gas through a new pipeline", "shut down the oldest coal plant",
+                    "ordered {n} transformers to end the blackouts", "offered cheap loans for rooftop panels",
+                    "tested a battery farm that can power {n} homes", "scrapped fuel subsidies for large trucks",
+                    "connected {n} rural clinics to mini grids", "warned of rationing during the heat wave"),
     },
     "trade": {
         "places": ("Hanoi", "Lima"),
         "headline": "Trade forum",
-        "sentences": (
-            "{person} said exports through the port of {place} rose {pct} percent in {month}.",
-            "Negotiators at the {place} trade forum cut tariffs on {n} farm products from next year.",
-            "Small exporters in {place} complained that customs checks still take {k} days on average.",
-            "The {place} chamber of commerce counted {n} new firms trading across the border this year.",
-            "{person} expects the new rail freight line to {place} to open to traffic in {year}.",
-            "Coffee growers near {place} signed contracts worth {n} million dollars at the forum.",
-            "Shipping costs from {place} fell by {pct} percent after the canal reopened.",
-        ),
+        "actors": ("Port authorities", "Coffee exporters", "The customs service", "Small manufacturers",
+                   "The chamber of commerce", "Shipping lines", "Textile factories", "The trade ministry"),
+        "actions": ("cut tariffs on {n} farm products", "reported a {pct} percent rise in container traffic",
+                    "opened a new rail freight terminal", "complained about delays at the border crossing",
+                    "signed contracts worth {n} million dollars", "moved {n} jobs to the free trade zone",
+                    "asked for cheaper export credit", "launched a single online form for customs declarations",
+                    "lost orders after the currency rose", "agreed on common rules for food labels"),
     },
     "health": {
         "places": ("Geneva", "Dhaka"),
         "headline": "Health conference",
-        "sentences": (
-            "{person} told the {place} health conference that {n} nurses would be trained by {year}.",
-            "Vaccination teams reached {pct} percent of children in the districts around {place} in {month}.",
-            "The {place} hospital board opened {n} new beds for mothers and newborns.",
-            "{person} said clinic waiting times in {place} fell to {k} hours after the reform.",
-            "Doctors in {place} reported {n} cases of dengue fever during the rainy weeks.",
-            "Delegates in {place} agreed to pool orders of insulin to cut its price by {pct} percent.",
-            "A mobile clinic programme around {place} now visits {n} villages every month.",
-        ),
+        "actors": ("The health ministry", "Nurses' unions", "Rural clinics", "Vaccination teams",
+                   "The main children's hospital", "Pharmacists", "Medical students", "District health officers"),
+        "actions": ("hired {n} community nurses", "reported {n} new cases of dengue fever",
+                    "reached {pct} percent of children with measles vaccine", "opened a maternity ward with {n} beds",
+                    "ran short of insulin for {k} weeks", "began screening schoolchildren for poor eyesight",
+                    "pooled orders of medicine to cut prices", "went on strike over unpaid overtime",
+                    "set up mobile clinics in flooded villages", "banned sugary drinks in hospital canteens"),
     },
     "security": {
         "places": ("Vienna", "Tbilisi"),
         "headline": "Security meeting",
-        "sentences": (
-            "{person} told the {place} security meeting that {n} observers would monitor the ceasefire.",
-            "Ministers in {place} agreed to clear {n} square kilometres of land mines by {year}.",
-            "Border guards near {place} seized {n} kilograms of smuggled goods in {month}.",
-            "{person} said talks in {place} would resume in {k} weeks with both delegations present.",
-            "The {place} meeting set up a hotline between the two armies to avoid incidents.",
-            "Police in {place} said cyber attacks on city services rose {pct} percent this year.",
-            "Diplomats in {place} expect a prisoner exchange of {n} people before the winter.",
-        ),
+        "actors": ("Ceasefire monitors", "Border guards", "The defence ministry", "Police commanders",
+                   "Mine clearance teams", "Peace negotiators", "The interior ministry", "Cyber defence experts"),
+        "actions": ("reported {n} violations of the truce", "seized {n} kilograms of smuggled weapons",
+                    "cleared {n} square kilometres of land mines", "set up a hotline between the two armies",
+                    "arrested {k} suspects after the bombing", "swapped {n} prisoners at the bridge",
+                    "blamed a hacking group for the outage", "withdrew heavy guns from the front line",
+                    "reopened the mountain road to civilians", "asked for {n} more observers"),
     },
     "climate": {
         "places": ("Manila", "Quito"),
         "headline": "Climate forum",
-        "sentences": (
-            "{person} told the {place} climate forum that sea walls would protect {n} homes by {year}.",
-            "Volunteers around {place} planted {n} mangrove seedlings along the coast in {month}.",
-            "The {place} forum agreed on an early warning system for floods within {k} months.",
-            "{person} said heat records were broken in {place} on {k} days this summer.",
-            "Insurers in {place} paid {n} million dollars in storm claims over the past year.",
-            "City planners in {place} will paint {n} roofs white to cool poor neighbourhoods.",
-            "Glaciers above {place} lost {pct} percent of their ice since the first survey.",
-        ),
+        "actors": ("Coastal towns", "Insurance companies", "The weather service", "Youth climate groups",
+                   "City planners", "Glacier researchers", "The climate ministry", "Fishing communities"),
+        "actions": ("built {n} kilometres of sea walls", "paid {n} million dollars in storm claims",
+                    "recorded the hottest night in {k} decades", "planted {n} mangrove seedlings",
+                    "painted {n} roofs white to cool poor streets", "measured a {pct} percent loss of glacier ice",
+                    "launched flood warnings by text message", "moved {n} families away from the riverbank",
+                    "sued the government over missed targets", "banned new building on the flood plain"),
     },
 }
+CONTEXTS = (
+    "before the rainy season", "after a week of protests", "in a report published on {weekday}",
+    "during a visit to {place}", "despite objections from the opposition", "with help from neighbouring countries",
+    "according to figures released in {month}", "for the first time since {year}", "under pressure from donors",
+    "at a press conference in {place}",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 MATERIAL_ADDITION = (
     "Late on the same day, officials confirmed that the agreement had been signed by every delegation present.",
     "Under the final text, the first payments will be made within three months and audited by an outside firm.",
@@ -293,16 +292,13 @@ class World:
             f"At the {place} {str(spec['headline']).lower()} on {when.day} {when:%B %Y}, "
             f"{rng.choice(PEOPLE)} opened the {rng.choice(('first', 'second', 'final'))} session."
         )
-        picked = rng.sample(list(spec["sentences"]), k=rng.choice((3, 4)))  # type: ignore[arg-type]
-        fills = {
-            "place": place, "month": f"{when:%B}", "year": str(when.year + rng.randint(1, 4)),
-            "person": "", "n": "", "pct": "", "k": "",
-        }
         sentences = [lead]
-        for template in picked:
-            fills.update(person=rng.choice(PEOPLE), n=str(rng.randint(12, 980)), pct=str(rng.randint(3, 71)),
-                         k=str(rng.randint(2, 11)))
-            sentences.append(template.format(**fills))
+        for _ in range(rng.choice((3, 4))):
+            action = rng.choice(spec["actions"]).format(  # type: ignore[union-attr]
+                n=rng.randint(12, 980), pct=rng.randint(3, 71), k=rng.randint(2, 11))
+            context = rng.choice(CONTEXTS).format(
+                weekday=rng.choice(WEEKDAYS), place=place, month=f"{when:%B}", year=when.year - rng.randint(2, 30))
+            sentences.append(f"{rng.choice(spec['actors'])} {action} {context}.")  # type: ignore[index]
         title = f"{spec['headline']} in {place}: {rng.choice(('leaders', 'experts', 'ministers', 'officials'))} " \
                 f"{rng.choice(('agree', 'differ', 'report', 'press on', 'take stock'))}"
         return sentences, title
