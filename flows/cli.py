@@ -233,8 +233,9 @@ def register_subcommands() -> None:
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval
 
-        app.add_typer(cli_eval.eval_app, name="eval", help="Score summaries (DUC 2004) and event grouping against gold.")
+        app.add_typer(cli_eval.eval_app, name="eval", help="Measures: summaries (DUC 2004), readability, event grouping, themes.")
         app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
+        app.command("train", help="Fit the sentence-quality model on DUC 2004 dev.")(cli_eval.train)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""`nttr eval duc2004 PATH`, `nttr eval events DIR` and `nttr bench`: quality of summaries and of grouping, and speed."""
+"""`nttr eval duc2004|readability|events|themes`, `nttr train` and `nttr bench`: quality and speed."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ def duc2004(
     ] = None,
     events: Annotated[bool, typer.Option("--events", help="Score the grouping of all documents into events.")] = False,
     topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only these topics (repeatable).")] = None,
+    folds: Annotated[
+        int, typer.Option("--folds", help="K-fold cross-validation over the topics (learned parts fitted per fold).")
+    ] = 1,
 ) -> None:
     """Score our summaries, sumy's and the published systems' on DUC 2004, in one run with one scorer."""
     from summarizer.embed import LazyEmbedder
@@ -59,6 +62,7 @@ def duc2004(
         dedup_threshold=settings.dedup_threshold,
         save_summaries=save_summaries,
         topics=topic or None,
+        folds=folds,
     )
     print(format_table(report))
     if json_out:
@@ -82,6 +86,65 @@ def events(
     print(format_scores(scores, f"{path} ({'text/' if text else 'pages.jsonl'})"))
     if json_out:
         json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+@eval_app.command("readability")
+def readability(
+    digest_dir: Annotated[Path, typer.Argument(help="A digest folder (with digest.json), as `nttr run` writes.")],
+) -> None:
+    """Dangling openings, unbalanced quotations and repeated points in a digest's summaries."""
+    import numpy as np
+
+    from summarizer.embed import LazyEmbedder, encode_cached
+    from summarizer.evaluation.readability import digest_summaries, format_digest_report, measure_summary
+    from summarizer.models import Digest
+    from summarizer.settings import load_settings
+
+    source = digest_dir / "digest.json"
+    if not source.is_file():
+        raise InputError(str(digest_dir), "no digest.json here; give a folder written by `nttr run`")
+    try:
+        digest = Digest.model_validate_json(source.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InputError(str(source), f"not a digest this version can read ({str(exc).splitlines()[0]})") from None
+    settings = load_settings()
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    groups = digest_summaries(digest)
+    named, sentences = [], []
+    for name, located in groups:
+        texts = [s.text for s in located]
+        # A repeated point needs two sentences: single-sentence summaries need no model.
+        vectors = encode_cached(embedder, texts, settings.cache_dir).vectors if len(texts) > 1 else np.zeros((0, 1))
+        named.append((name, measure_summary(located, vectors)))
+        sentences.append(located)
+    print(format_digest_report(named, sentences))
+
+
+def train(
+    path: Annotated[Path, typer.Argument(help="DUC 2004 dev (docs/, models/): the topics to learn from.")] = Path(
+        "../shared/duc2004-dev"
+    ),
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Where to write the model (default: the one nttr ships).")
+    ] = None,
+) -> None:
+    """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it."""
+    from summarizer.algorithms import quality
+    from summarizer.embed import LazyEmbedder
+    from summarizer.evaluation.duc2004 import train_quality
+    from summarizer.settings import load_settings
+
+    settings = load_settings()
+    text = train_quality(
+        duc_layout(path),
+        embedder=LazyEmbedder(settings.model, batch_size=settings.batch_size),
+        cache_dir=settings.cache_dir,
+        dedup_threshold=settings.dedup_threshold,
+    )
+    out = out or Path(quality.__file__).parent / "data" / quality.ARTIFACT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
 
 
 def bench(

@@ -104,7 +104,7 @@ def summarize_group(
     s = Settings.model_validate_json(settings_json)
     get_algorithm(s.algorithm)  # fail early with the list of valid names
     knobs = {"algorithm": s.algorithm, "budget_words": s.budget_words, "max_similarity": s.max_similarity}
-    key = summary_cache.summary_key([i.text for i in items], model=s.model, **knobs)
+    key = summary_cache.group_key(items, model=s.model, **knobs)
     chosen = summary_cache.load_choice(s.cache_dir, key, len(items))
     if chosen is None:
         chosen = summarize.choose(items, vectors, **knobs)

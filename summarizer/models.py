@@ -25,6 +25,8 @@ class Source(Record):
     outlet: str | None = None
     url: str | None = None
     title: str | None = None
+    published: dt.date | None = None
+    """The article's publication date, when known (summaries read in date order)."""
 
 
 class Span(Record):
@@ -58,7 +60,14 @@ class Article(Record):
 
     @property
     def source(self) -> Source:
-        return Source(article_id=self.id, path=self.path, outlet=self.outlet, url=self.url, title=self.title)
+        return Source(
+            article_id=self.id,
+            path=self.path,
+            outlet=self.outlet,
+            url=self.url,
+            title=self.title,
+            published=self.published,
+        )
 
     @property
     def sources(self) -> tuple[Source, ...]:

@@ -30,7 +30,7 @@ def select_by_rating(
     vectors: np.ndarray,
     *,
     budget_words: int = 100,
-    max_similarity: float = 0.85,
+    max_similarity: float = 0.7,
 ) -> list[int]:
     """Indices of the best-rated sentences that fit the budget together, in index order.
 

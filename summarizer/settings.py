@@ -36,7 +36,10 @@ class Settings(BaseSettings):
         0.87, gt=0.0, le=1.0, description="Cosine similarity at or above which two statements are the same."
     )
     max_similarity: float = Field(
-        0.85, gt=0.0, le=1.0, description="No two sentences of one summary are more similar than this."
+        0.7,
+        gt=0.0,
+        le=1.0,
+        description="No two sentences of one summary are more similar than this (the repeated-point threshold).",
     )
     timezone: str = Field("UTC", description="Time zone of the daily schedule and of digest dates.")
     task_runner: Literal["default", "dask"] = "default"

@@ -1,4 +1,8 @@
-"""Extractive summaries of merged statements: verbatim sentences, with their sources, within a budget."""
+"""Extractive summaries of merged statements: verbatim sentences, with their sources, within a budget.
+
+The chosen sentences are put in reading order: source date, then article, then position in the article
+(`algorithms.coherence.reading_order`).
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,25 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarizer.algorithms import get_algorithm
+from summarizer.algorithms import Algorithm, get_algorithm
+from summarizer.algorithms.coherence import reading_order
 from summarizer.models import MergedStatement, SummaryItem
-
-
-def reading_order(items: Sequence[MergedStatement]) -> list[int]:
-    """Indices of `items` by (order of first appearance of the representative's article, its position)."""
-    article_rank: dict[str, int] = {}
-    for item in items:
-        article_rank.setdefault(item.representative.article_id, len(article_rank))
-    return sorted(
-        range(len(items)),
-        key=lambda i: (article_rank[items[i].representative.article_id], items[i].representative.position, i),
-    )
 
 
 def choose(
     items: Sequence[MergedStatement],
     vectors: np.ndarray,
     *,
-    algorithm: str = "nttr",
+    algorithm: str | Algorithm = "nttr",
     budget_words: int = 100,
-    max_similarity: float = 0.85,
+    max_similarity: float = 0.7,
 ) -> list[int]:
     """Indices of the items a summary by the named algorithm keeps, in reading order.
 
     Rows of `vectors` are the items' L2-normalised embeddings. The chosen sentences stay within
     `budget_words` words and no two have cosine similarity above `max_similarity`.
     """
-    chosen_algorithm = get_algorithm(algorithm)
+    chosen_algorithm = get_algorithm(algorithm) if isinstance(algorithm, str) else algorithm
     if len(items) == 0:
         return []
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -57,7 +51,7 @@ def summarize(
     *,
     algorithm: str = "nttr",
     budget_words: int = 100,
-    max_similarity: float = 0.85,
+    max_similarity: float = 0.7,
 ) -> list[SummaryItem]:
     """A summary of `items` by the named algorithm: verbatim sentences in reading order (see `choose`)."""
     chosen = choose(items, vectors, algorithm=algorithm, budget_words=budget_words, max_similarity=max_similarity)

@@ -276,9 +276,11 @@ def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Seque
         title = str(label)
     elif parts:
         title = f"{org + ' ' + noun if org else noun.capitalize()}, {', '.join(parts)}"
-    else:
-        words = keywords.top([articles[i].text for i in members])
-        title = f"{org} {noun}: {', '.join(words)}" if org and words else f"Event: {', '.join(words) or 'untitled'}"
+    else:  # nothing dated or placed: a headline says more than keywords do
+        headline = next((articles[i].title.strip() for i in members if (articles[i].title or "").strip()), None)
+        words = [] if headline else keywords.top([articles[i].text for i in members])
+        what = f"“{headline}”" if headline else ", ".join(words) or "untitled"
+        title = f"{org} {noun}: {what}" if org else f"Event: {what}"
     notes = []
     if not label:
         if not stated and not where:
@@ -351,7 +353,8 @@ def group_summits(
     embedding_weight: float = 0.0,
     calibrate: bool = True,
 ) -> list[Summit]:
-    """Group articles into summits: metadata, then each article's event signature, then content similarity."""
+    """Group articles into summits (newest first): metadata, then each article's event signature, then content
+    similarity."""
     if not articles:
         return []
     series = corpus_organisations(articles)
@@ -380,4 +383,5 @@ def group_summits(
         if used[sid] > 1:
             sid = f"{sid}-{used[sid]}"
         summits.append(Summit(id=sid, articles=tuple(articles[i].id for i in members), **info))
-    return summits
+    # Newest first, as a news digest reads; undated summits after, in the order their articles came.
+    return sorted(summits, key=lambda s: (s.date is None, -(s.date.toordinal() if s.date else 0)))

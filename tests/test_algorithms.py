@@ -3,20 +3,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
 from summarizer.algorithms import ALGORITHMS, get_algorithm
 from summarizer.algorithms._sumy import Tokenizer, build_document, sumy_ratings
+from summarizer.algorithms.coherence import dependencies, opener, quotation_spans, quote_state, reading_order
 from summarizer.algorithms.concepts import concept_weights, concepts
+from summarizer.algorithms.quality import FEATURES, sentence_features
+from summarizer.algorithms.train import dumps, fit, reference_shares, sentence_targets, topic_examples
 from summarizer.algorithms.nttr import ConceptCoverage
 from summarizer.errors import ConfigError
 from summarizer.models import MergedStatement, Source, Statement
 
 
-def item(text: str, article: str, position: int = 0) -> MergedStatement:
+def item(text: str, article: str, position: int = 0, published: dt.date | None = None) -> MergedStatement:
     st = Statement(id=f"{article}:{position}", article_id=article, text=text, start=0, end=len(text), position=position)
-    return MergedStatement(id=st.id, text=text, statements=(st,), sources=(Source(article_id=article, path=article),))
+    source = Source(article_id=article, path=article, published=published)
+    return MergedStatement(id=st.id, text=text, statements=(st,), sources=(source,))
 
 
 def test_registry_names() -> None:
@@ -148,3 +154,121 @@ def test_support_counts_sentences_so_a_point_repeated_within_an_article_counts()
     by_articles = ConceptCoverage(support="articles").select(items, vectors, budget_words=12, max_similarity=0.85)
     assert [items[i].text for i in by_sentences] == ["The nuclear plant was closed after the leak on Monday."]
     assert [items[i].text for i in by_articles] == ["The trade deal was signed by both ministers on Monday."]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("He said the talks would go on.", "person"),
+        ("“His remarks were clear,” a diplomat said.", "person"),
+        ("But the talks failed on Friday.", "context"),
+        ("In addition, the leaders signed a pact.", "context"),
+        ("This is a historic agreement.", "context"),
+        ("This year the summit met in Minsk.", None),
+        ("The leaders met in Minsk on Friday.", None),
+    ],
+)
+def test_opener_kinds(text: str, kind: str | None) -> None:
+    assert opener(text) == kind
+
+
+def test_quote_state_reads_directional_and_straight_marks() -> None:
+    assert quote_state("“We will win,” he said.").balanced
+    assert quote_state('He said: "We will win.').leaves_open
+    assert quote_state("We never give up,'' he said.").closes_earlier
+    assert quote_state("``We go on.", inside=True).leaves_open  # a new paragraph of the same quotation
+
+
+def test_quotation_spans_group_a_multi_sentence_quote_and_reject_an_unclosed_one() -> None:
+    texts = ["He said: “We will win.", "We will fight.", "We never give up,” he said.", "Talks end.", "“Bad."]
+    assert quotation_spans(texts) == [(0, 1, 2), (0, 1, 2), (0, 1, 2), (), None]
+
+
+def test_reading_order_is_date_then_article_then_position() -> None:
+    items = [
+        item("Later news from the second day of the talks.", "b", 1, dt.date(2024, 5, 2)),
+        item("Undated commentary on the talks in general.", "c", 0),
+        item("Early news from the first day of the talks.", "a", 3, dt.date(2024, 5, 1)),
+        item("Opening of the second day of the talks.", "b", 0, dt.date(2024, 5, 2)),
+    ]
+    assert reading_order(items) == [2, 3, 0, 1]
+
+
+QUOTE_ITEMS = [
+    item("The leaders of the bloc met in the capital on Friday for border security talks.", "a", 0),
+    item("The president said: “Border security is the first task of the bloc at this summit.", "a", 1),
+    item("We will not give up on border security talks with our neighbours,” he said.", "a", 2),
+    item("Border security talks between the neighbours made progress, the bloc said later.", "b", 0),
+    item("But border security talks at the summit stalled over the question of funding.", "c", 3),
+]
+
+
+def test_nttr_takes_a_multi_sentence_quotation_whole_or_not_at_all() -> None:
+    vectors = np.eye(len(QUOTE_ITEMS), dtype=np.float32)
+    for budget in (15, 20, 35, 60):
+        chosen = set(ConceptCoverage().select(QUOTE_ITEMS, vectors, budget_words=budget, max_similarity=0.85))
+        assert (1 in chosen) == (2 in chosen)
+
+
+def test_nttr_never_opens_with_a_context_word_without_its_source_predecessor() -> None:
+    vectors = np.eye(len(QUOTE_ITEMS), dtype=np.float32)
+    chosen = ConceptCoverage().select(QUOTE_ITEMS, vectors, budget_words=100, max_similarity=0.85)
+    assert 4 not in chosen  # "But ..." comes from position 3 of an article whose position 2 the group lacks
+    unconstrained = ConceptCoverage(readable=False).select(QUOTE_ITEMS, vectors, budget_words=100, max_similarity=0.85)
+    assert 4 in unconstrained
+
+
+def test_nttr_takes_a_person_pronoun_only_after_a_sentence_naming_someone() -> None:
+    items = [
+        item("Tokayev opened the border security talks at the summit on Friday.", "c", 0),
+        item("He said border security talks at the summit would go on next year.", "a", 5),
+        item("The border security talks at the summit went on for many hours.", "b", 0),
+    ]
+    vectors = np.eye(3, dtype=np.float32)
+    without_name = ConceptCoverage().select(items[1:], vectors[1:], budget_words=100, max_similarity=0.85)
+    assert without_name == [1]
+    assert 1 in ConceptCoverage().select(items, vectors, budget_words=100, max_similarity=0.85)
+
+
+def test_dependencies_find_predecessors_by_article_and_position() -> None:
+    deps = dependencies(QUOTE_ITEMS)
+    assert deps.predecessor == [None, 0, 1, None, None]
+    assert deps.quotation[1] == deps.quotation[2] == (1, 2)
+
+
+def test_sentence_features_have_one_row_per_item() -> None:
+    features = sentence_features(QUOTE_ITEMS, np.eye(len(QUOTE_ITEMS), dtype=np.float32))
+    assert features.shape == (len(QUOTE_ITEMS), len(FEATURES))
+    lead = FEATURES.index("lead")
+    assert list(features[:, lead]) == [1.0, 0.0, 0.0, 1.0, 0.0]
+
+
+def test_reference_shares_count_summaries_not_occurrences() -> None:
+    shares = reference_shares(["Border security talks. Border security again.", "Trade talks."])
+    assert shares[("border", "secur")] == 0.5 and shares[("talk",)] == 1.0
+
+
+def test_sentence_targets_are_higher_for_sentences_the_summaries_echo() -> None:
+    targets = sentence_targets(QUOTE_ITEMS, ["Border security talks made progress, the bloc said."])
+    assert targets[3] == max(targets) and targets[3] > targets[1]
+
+
+def test_training_is_byte_identical_and_learns_that_widely_reported_words_matter() -> None:
+    vectors = np.eye(len(QUOTE_ITEMS), dtype=np.float32)
+    example = topic_examples(QUOTE_ITEMS, vectors, ["Border security talks made progress at the summit."])
+    assert dumps(fit([example, example])) == dumps(fit([example, example]))
+    model = fit([example], alpha=0.1)
+    assert model.coef[FEATURES.index("bigram_support_mean")] > 0
+
+
+def test_nttr_uses_the_given_quality_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    vectors = np.eye(len(QUOTE_ITEMS), dtype=np.float32)
+    example = topic_examples(QUOTE_ITEMS, vectors, ["Border security talks made progress at the summit."])
+    path = tmp_path / "quality.json"
+    path.write_text(dumps(fit([example])), encoding="utf-8")
+    prior = ConceptCoverage(model_path=str(path)).prior(QUOTE_ITEMS, vectors)
+    assert prior.max() == 1.0 and prior.min() >= 0.0
+
+
+def test_straight_quotes_inside_markup_pair_up() -> None:
+    assert quote_state('Delegates saw <img src=x onerror="document.title=\'pwned\'"> on screens.').balanced

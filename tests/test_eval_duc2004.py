@@ -25,7 +25,8 @@ TOPICS = ["d30001t", "d31001t"]
 def report(real_embedder, tmp_path_factory):
     saved = tmp_path_factory.mktemp("summaries")
     cache = tmp_path_factory.mktemp("cache")
-    return run_duc2004(DUC, embedder=real_embedder, cache_dir=cache, topics=TOPICS, save_summaries=saved), saved
+    report = run_duc2004(DUC, embedder=real_embedder, cache_dir=cache, topics=TOPICS, save_summaries=saved, folds=2)
+    return report, saved
 
 
 def test_table_has_ours_sumys_and_the_thirteen_published_systems(report):
@@ -45,7 +46,8 @@ def test_scores_are_in_range_and_sorted_by_rouge2(report):
 
 def test_printed_table_marks_our_algorithm(report):
     table = format_table(report[0])
-    assert re.search(r"^nttr\*\s+ours", table, re.M) and len(table.splitlines()) == len(report[0].rows) + 3
+    # Title, protocol line, column header, one line per system, footer.
+    assert re.search(r"^nttr\*\s+ours", table, re.M) and len(table.splitlines()) == len(report[0].rows) + 4
 
 
 def test_saved_summaries_are_verbatim_and_about_100_words(report):
@@ -57,3 +59,21 @@ def test_saved_summaries_are_verbatim_and_about_100_words(report):
         assert sentences and len(text.split()) <= 110
         for sentence in sentences:
             assert " ".join(sentence.split()) in docs, sentence
+
+
+def test_cross_validation_scores_every_system_on_each_fold(report):
+    folds = report[0].fold_rows
+    assert len(folds) == 2
+    assert all({r.system for r in rows} == set(ALGORITHMS) | PEERS for rows in folds)
+    assert all(r.topics == 1 for rows in folds for r in rows)
+
+
+def test_every_row_has_readability_over_its_summaries(report):
+    for r in report[0].rows:
+        assert r.readability is not None and r.readability.summaries == len(TOPICS)
+        assert 0 <= r.readability.dangling <= r.readability.sentences
+
+
+def test_table_prints_fold_means_and_readability_columns(report):
+    table = format_table(report[0])
+    assert "2-fold cross-validation" in table and "dangl%" in table and "fold 2" in table

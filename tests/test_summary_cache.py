@@ -48,3 +48,15 @@ def test_fingerprint_covers_the_algorithms():
     root = Path(summary_cache.__file__).parent
     assert any(root.glob(p) for p in summary_cache.SELECTION_CODE)
     assert (root / "algorithms" / "nttr.py").exists() and len(summary_cache.code_fingerprint()) == 64
+
+
+def test_group_key_changes_with_a_statement_s_position_not_only_its_wording() -> None:
+    from summarizer.models import MergedStatement, Source, Statement
+    from summarizer.summary_cache import group_key
+
+    def item(position: int) -> MergedStatement:
+        st = Statement(id=f"a:{position}", article_id="a", text="Leaders met.", start=0, end=12, position=position)
+        return MergedStatement(id=st.id, text=st.text, statements=(st,), sources=(Source(article_id="a", path="a.txt"),))
+
+    assert group_key([item(0)], **KNOBS) == group_key([item(0)], **KNOBS)
+    assert group_key([item(0)], **KNOBS) != group_key([item(3)], **KNOBS)

@@ -76,6 +76,23 @@ def test_summit_without_date_or_place_says_so(fake_embedder) -> None:
     assert summit.note and "No date or place" in summit.note and summit.id.startswith("summit-")
 
 
+def test_summits_come_newest_first_and_undated_last() -> None:
+    arts = [art("a", "The CSTO summit opened in Astana on 28 November 2024. The CSTO adopted a declaration."),
+            art("b", "Leaders discussed drugs and terrorism at length."),
+            art("c", "The CSTO summit opened in Bishkek on 27 November 2025. The CSTO adopted a declaration."),
+            art("d", "The CSTO summit opened in Minsk on 23 November 2023. The CSTO adopted a declaration.")]
+    sts = statements_of(arts)
+    summits = group_summits(arts, sts, np.zeros((len(sts), 3)))
+    assert [s.articles for s in summits] == [("c",), ("a",), ("d",), ("b",)]
+
+
+def test_summit_without_date_or_place_is_titled_by_its_headline(fake_embedder) -> None:
+    arts = [art("a", "Leaders discussed drugs and terrorism at length.", title="Leaders Urge Calm on Security")]
+    sts = statements_of(arts)
+    (summit,) = group_summits(arts, sts, fake_embedder.encode([s.text for s in sts]))
+    assert summit.title == "Event: “Leaders Urge Calm on Security”"
+
+
 @pytest.mark.model
 def test_seeds_give_five_summits_with_the_stated_dates_and_places(real_embedder) -> None:
     from summarizer.clean import clean_articles

@@ -207,11 +207,12 @@ def test_eval_themes_prints_ours_and_bertopics_rows_on_the_seeds(fake_embedder, 
     from tests.conftest import SEEDS
     from summarizer.evaluation.themes import evaluate_themes, format_report, load_corpus
 
-    report = evaluate_themes(load_corpus(SEEDS, fake_embedder, tmp_path), embedder=fake_embedder)
+    corpus = load_corpus(SEEDS, fake_embedder, tmp_path)
+    report = evaluate_themes(corpus, embedder=fake_embedder)
     assert [r.system for r in report.rows] == ["nttr", "BERTopic"]
     for row in report.rows:
         assert 0 <= row.left_out <= 1 and -1 <= row.coherence <= 1 and 0 <= row.diversity <= 1
-    assert "BERTopic" in format_report(report) and report.statements == 204
+    assert "BERTopic" in format_report(report) and report.statements == len(corpus.merged) > 100
 
 
 def test_eval_themes_refuses_a_corpus_too_small_for_bertopic(fake_embedder, tmp_path):

@@ -41,11 +41,12 @@ def article_ids(item: MergedStatement) -> tuple[str, ...]:
 Concept = tuple[str, ...]
 
 
-def concepts(text: str) -> set[Concept]:
+@lru_cache(maxsize=100_000)
+def concepts(text: str) -> frozenset[Concept]:
     """Concepts of `text`: stemmed bigrams (not both stop words) and stemmed content words."""
     toks = tokens(text)
     grams: set[Concept] = {(a, b) for (a, sa), (b, sb) in zip(toks, toks[1:]) if not (sa and sb)}
-    return grams | {(w,) for w, s in toks if not s}
+    return frozenset(grams | {(w,) for w, s in toks if not s})
 
 
 def concept_weights(
@@ -55,7 +56,7 @@ def concept_weights(
     power: float = 2.0,
     unigram_weight: float = 0.1,
     support: Literal["articles", "sentences"] = "articles",
-) -> tuple[list[set[Concept]], dict[Concept, float]]:
+) -> tuple[list[frozenset[Concept]], dict[Concept, float]]:
     """Concepts of each item, and the weight of those kept.
 
     Support is the number of articles using a concept (the number of sentences when there is a single

@@ -21,13 +21,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from sklearn.metrics import adjusted_rand_score
 
-from summarizer.clean import clean_articles
-from summarizer.copies import merge_copies
+from summarizer.evaluation.corpus import read_corpus
 from summarizer.embed import Embedder, encode_cached
 from summarizer.errors import InputError
-from summarizer.ingest import read_inputs
 from summarizer.models import Article, Statement, Summit
-from summarizer.sentences import split_statements
 from summarizer.summits import group_summits
 
 
@@ -141,14 +138,6 @@ def score_grouping(
     )
 
 
-def _prepare(paths: Sequence[Path]) -> tuple[list[Article], list[Statement]]:
-    """Read, clean, collapse copies and split, as the pipeline does."""
-    ingested = read_inputs(list(paths))
-    cleaned, _ = clean_articles(ingested.articles)
-    articles = merge_copies(cleaned)
-    return articles, [s for a in articles for s in split_statements(a)]
-
-
 def _group(articles: Sequence[Article], statements: Sequence[Statement], embedder: Embedder,
            cache_dir: Path | None, **knobs: Any) -> tuple[list[Summit], float]:
     if cache_dir is None:
@@ -167,7 +156,7 @@ def load_duc_pool(duc_path: Path) -> tuple[list[Article], list[Statement], dict[
     topics = sorted(p for p in docs.iterdir() if p.is_dir()) if docs.is_dir() else []
     if not topics:
         raise InputError(str(duc_path), "no docs/<topic>/ folders found; expected the DUC 2004 layout")
-    articles, statements = _prepare(topics)
+    articles, statements = read_corpus(topics)
     gold: dict[str, str] = {}
     for topic in topics:
         for file in topic.rglob("*"):
@@ -249,7 +238,7 @@ def evaluate_realnews(folder: Path, embedder: Embedder, *, text: bool = False, c
     if not source.exists():
         raise InputError(str(source), "not found; expected pages.jsonl, text/ and gold.tsv")
     gold = read_gold(folder)
-    articles, statements = _prepare([source])
+    articles, statements = read_corpus([source])
     summits, seconds = _group(articles, statements, embedder, cache_dir, **knobs)
     event_of = {aid: s.id for s in summits for aid in s.articles}
     ids = _page_ids(folder, text)

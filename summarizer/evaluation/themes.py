@@ -22,14 +22,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.clean import clean_articles
-from summarizer.dedup import merge_identical_articles, merge_statements
+from summarizer.dedup import merge_statements
 from summarizer.digest import event_terms, summit_of_articles
+from summarizer.evaluation.corpus import read_corpus
 from summarizer.embed import Embedder, encode_cached
 from summarizer.errors import ConfigError, InputError, NoUsableInput
-from summarizer.ingest import read_inputs
 from summarizer.models import MergedStatement
-from summarizer.sentences import split_statements
 from summarizer.summits import group_summits
 
 SEED = 42
@@ -95,10 +93,7 @@ def need_eval_extra() -> None:
 
 def load_corpus(path: Path, embedder: Embedder, cache_dir: Path, *, dedup_threshold: float = 0.87) -> Corpus:
     """Read `path` as `nttr run` does, up to merged statements, their vectors and the summit of each article."""
-    got = read_inputs([path])
-    cleaned, _ = clean_articles(got.articles)
-    articles = merge_identical_articles(cleaned)
-    statements = [s for a in articles for s in split_statements(a)]
+    articles, statements = read_corpus([path])
     if not statements:
         raise NoUsableInput(str(path), "no statements to cluster (no usable article found)")
     vectors = np.asarray(encode_cached(embedder, [s.text for s in statements], cache_dir).vectors)
