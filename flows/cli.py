@@ -74,6 +74,9 @@ def run(
     since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or after.")] = None,
     until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or before.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Email the digest to subscribers afterwards.")] = False,
+    as_of: Annotated[
+        Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day the digest is for (default today).")
+    ] = None,
     explain_cleaning: Annotated[
         bool, typer.Option("--explain-cleaning", help="Also print, page by page, what cleaning removed and by which rule.")
     ] = False,
@@ -108,6 +111,7 @@ def run(
             since=since.date() if since else None,
             until=until.date() if until else None,
             send_email=send,
+            as_of=as_of.date() if as_of else None,
         )
     report_written(Path(result.out_dir), result.encoded)
     if explain_cleaning:
@@ -220,6 +224,12 @@ def register_subcommands() -> None:
 
     app.add_typer(cli_mail.subscribers_app, name="subscribers", help="Manage who gets the digest by email.")
     app.command("send", help="Email a digest to its subscribers, exactly once each.")(cli_mail.send)
+    from flows import cli_ops
+
+    app.command("prune", help="Forget digests older than the retention period, and stale cache entries.")(cli_ops.prune)
+    app.command("soak", help="Play days of daily digests from loopback feeds, through faults, and check them.")(
+        cli_ops.soak
+    )
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval
 

@@ -12,7 +12,7 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
-from flows import tasks
+from flows import daily, tasks
 from flows.artifacts import publish_artifacts
 from summarizer import __version__, novelty
 from summarizer import themes as themes_mod
@@ -36,12 +36,16 @@ EMBED_BATCH = 512
 """Statements per embedding task: large enough to keep the model busy, small enough to spread over workers."""
 
 
-def default_out_dir(settings: Settings, today: dt.date | None = None) -> Path:
-    """A dated folder under the output folder, dated in the configured time zone."""
+def today_in(settings: Settings) -> dt.date:
+    """Today in the configured time zone."""
     from zoneinfo import ZoneInfo
 
-    today = today or dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    return settings.output_dir / today.isoformat()
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def default_out_dir(settings: Settings, today: dt.date | None = None) -> Path:
+    """A dated folder under the output folder, dated in the configured time zone."""
+    return settings.output_dir / (today or today_in(settings)).isoformat()
 
 
 @flow(name="nttr", log_prints=False, validate_parameters=True)
@@ -54,14 +58,24 @@ def digest_flow(
     since: dt.date | None = None,
     until: dt.date | None = None,
     send_email: bool = False,
+    as_of: dt.date | None = None,
 ) -> RunResult:
-    """Summarize the articles in `inputs` (only what is new since the last digest, with `new_only`)."""
+    """Summarize the articles in `inputs` (only what is new since the last digest, with `new_only`).
+
+    `as_of` is the day the digest is for (default today): it names the default output folder. A `new_only`
+    digest already made for the output folder is not made again, only delivered (see flows/daily.py).
+    """
     settings = load_settings(budget_words=budget_words, algorithm=algorithm)
-    out_dir = Path(out) if out else default_out_dir(settings)
+    day = as_of or today_in(settings)
+    out_dir = Path(out) if out else default_out_dir(settings, day)
     # Runs that read or write the state store hold the data folder's lock: a second one waits, then refuses.
     lock = run_lock(settings.data_dir) if (new_only or send_email) else contextlib.nullcontext()
     with lock:
-        result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until)
+        if new_only and daily.already_made(settings, out_dir):
+            result = RunResult(out_dir=str(out_dir), encoded=0, cache_hits=0)
+        else:
+            result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until,
+                                    as_of=day, email=send_email)
         if send_email:
             from flows.mail_tasks import send_digest_email
 
@@ -77,22 +91,27 @@ def summarize_into(
     new_only: bool,
     since: dt.date | None,
     until: dt.date | None,
+    as_of: dt.date | None = None,
+    email: bool = False,
 ) -> RunResult:
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    articles, clean_problems = tasks.clean_articles(quote(got.articles))
+    articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only)
     problems = [*got.problems, *clean_problems]
     if not articles:
         raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
     articles, notes = novelty.within(articles, since, until)
-    if new_only:
-        articles = tasks.select_new_articles(quote(articles), str(settings.state_path))
+    fresh = articles
+    if new_only:  # each source is new or not on its own (a copy of a story seen yesterday is seen), then merged
+        fresh = tasks.select_new_articles(quote(articles), str(settings.state_path))
+        articles = tasks.merge_copies(quote(fresh))
         if not articles:
             notes.append("Nothing new since the last digest.")
 
     statements = tasks.split_statements(quote(articles))
     vectors, encoded, hits = embed_all([s.text for s in statements], settings)
+    daily.pause_point("embedded")
     merged, merged_vectors = tasks.merge_statements(
         quote(statements), quote(vectors), quote(articles), settings.dedup_threshold
     )
@@ -114,7 +133,7 @@ def summarize_into(
     themes = assemble.with_summaries([c.theme for c in clusters], summaries[len(summits) :])
 
     digest = Digest(
-        run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until)),
+        run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until, as_of=as_of)),
         stats=assemble.count_stats(articles, len(statements), merged),
         articles=tuple(assemble.article_infos(articles, summit_of)),
         summits=tuple(summits),
@@ -125,7 +144,9 @@ def summarize_into(
     )
     tasks.write_digest(quote(digest), str(out_dir))
     if new_only:
-        tasks.record_digest(quote(digest), str(out_dir), quote(articles), quote(merged), str(settings.state_path))
+        tasks.record_digest(
+            quote(digest), str(out_dir), quote(fresh), quote(merged), str(settings.state_path), email
+        )
     publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)

@@ -41,9 +41,15 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 
 
 @task(name="clean")
-def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+def clean_articles(articles: Sequence[Article], merge: bool = True) -> tuple[list[Article], list[Problem]]:
+    # A --new run passes merge=False: what is new is decided per source first, then copies are collapsed.
     cleaned, problems = clean.clean_articles(articles)
-    return copies.merge_copies(cleaned), problems
+    return (copies.merge_copies(cleaned) if merge else cleaned), problems
+
+
+@task(name="merge-copies")
+def merge_copies(articles: Sequence[Article]) -> list[Article]:
+    return copies.merge_copies(articles)
 
 
 @task(name="statements")
@@ -114,14 +120,15 @@ def write_digest(digest: Digest, out_dir: str) -> list[Path]:
 
 @task(name="select-new-articles", retries=2, retry_delay_seconds=1)
 def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
-    """Keep the articles no earlier digest covered (by id and by content)."""
+    """Keep the articles no earlier digest covered (by id and by content; a feed item only when updated materially)."""
     from summarizer import novelty
     from summarizer.state import StateStore
 
     hashes = {a.id: novelty.article_hash(a) for a in articles}
     with StateStore(Path(state_path)) as store:
         unseen = store.unseen_contents(hashes)
-    fresh = novelty.new_articles(articles, set(hashes) - unseen)
+        versions = store.item_versions(a.feed_item for a in articles if a.feed_item)
+    fresh = novelty.new_articles(articles, set(hashes) - unseen, versions)
     log.info("%d of %d articles are new since the last digest", len(fresh), len(articles))
     return fresh
 
@@ -156,9 +163,15 @@ def select_new_statements(
 
 @task(name="record-digest", retries=2, retry_delay_seconds=1)
 def record_digest(
-    digest: Digest, out_dir: str, articles: Sequence[Article], merged: Sequence[MergedStatement], state_path: str
+    digest: Digest,
+    out_dir: str,
+    articles: Sequence[Article],
+    merged: Sequence[MergedStatement],
+    state_path: str,
+    email: bool = False,
 ) -> str:
-    """Remember what this digest covered, so the next `--new` digest covers only what came after."""
+    """Remember what this digest covered, so the next `--new` digest covers only what came after (and,
+    with `email`, that it is owed to the subscribers until every one has it)."""
     from summarizer import novelty
     from summarizer.outputs import digest_id
     from summarizer.state import StateStore
@@ -172,5 +185,8 @@ def record_digest(
             articles={a.id: (novelty.article_hash(a), a.path) for a in articles},
             statements=wordings,
             json_path=str(Path(out_dir) / "digest.json"),
+            day=digest.run.as_of,
+            items={a.feed_item: (novelty.article_hash(a), a.text) for a in articles if a.feed_item},
+            mail_requested=email,
         )
     return ident

@@ -192,3 +192,27 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> 
         vectors = np.zeros((0, dim), dtype=np.float32)
     hits = sum(1 for k in keys if k not in missing_keys)
     return Encoded(vectors=vectors, encoded=len(missing), cache_hits=hits)
+
+
+def prune_cache(cache_dir: Path, model: str, keep: Sequence[str]) -> int:
+    """Drop every cached vector but those of the texts in `keep` under `model`; returns how many were dropped.
+
+    For `nttr prune`: vectors are only a speed-up, except those of reported statements, which every
+    `--new` run compares against; anything dropped is encoded again if it ever comes back.
+    """
+    if not (Path(cache_dir) / _CACHE_FILE).exists():
+        return 0
+    name = model_name(model)
+    conn = _connect(Path(cache_dir))
+    try:
+        conn.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+        conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(text_key(name, t),) for t in keep])
+        conn.execute("BEGIN IMMEDIATE")
+        dropped = conn.execute("DELETE FROM vectors WHERE key NOT IN (SELECT key FROM keep)").rowcount
+        conn.execute("COMMIT")
+        if dropped:
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return dropped

@@ -54,6 +54,21 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     email_from: str | None = Field(None, description="The From address of digest emails; needed to send.")
+    unsubscribe: str | None = Field(
+        None,
+        description="Where an unsubscribe request goes: mailto:ADDRESS (a mailbox you read) or an https:// URL "
+        "({email} is replaced by the address); default mailto: the From address.",
+    )
+    email_nothing_new: bool = Field(False, description="On a day with nothing new for them, send a one-line email.")
+    retention_days: int = Field(90, ge=1, le=36500, description="`nttr prune` forgets digests older than this.")
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe_target(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not value.lower().startswith(("mailto:", "https://", "http://")):
+            raise ValueError(f"{value!r} is neither mailto:ADDRESS nor an http(s):// URL")
+        return value
 
     @field_validator("timezone")
     @classmethod
