@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from prefect import flow
+from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
@@ -98,14 +99,17 @@ def summarize_into(
     if new_only and merged:
         merged, merged_vectors = tasks.select_new_statements(quote(merged), quote(merged_vectors), settings_json)
 
-    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors)) if articles else []
+    cache = str(settings.cache_dir)
+    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors), cache) if articles else []
     summit_of = assemble.summit_of_articles(summits)
-    clusters = tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of)) if merged else []
-
-    groups = [assemble.members_of_summit(merged, s) for s in summits] + [list(c.members) for c in clusters]
-    summaries = summarize_groups(groups, merged, merged_vectors, settings_json)
-    summits = assemble.with_summaries(summits, summaries[: len(summits)])
-    themes = assemble.with_summaries([c.theme for c in clusters], summaries[len(summits) :])
+    # Summit summaries start now and run while the themes are clustered.
+    summit_summaries = submit_summaries([assemble.members_of_summit(merged, s) for s in summits], merged,
+                                        merged_vectors, settings_json)
+    clusters = tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), cache) if merged else []
+    theme_summaries = submit_summaries([list(members) for _, members in clusters], merged, merged_vectors,
+                                       settings_json)
+    summits = assemble.with_summaries(summits, gather(summit_summaries))
+    themes = assemble.with_summaries([theme for theme, _ in clusters], gather(theme_summaries))
 
     digest = Digest(
         run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until)),
@@ -139,14 +143,18 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     return vectors, encoded, hits
 
 
-def summarize_groups(
+def submit_summaries(
     groups: list[list[int]], merged: list[MergedStatement], vectors: np.ndarray, settings_json: str
-) -> list[list[SummaryItem]]:
+) -> list[PrefectFuture | None]:
     """One summary per group of merged statements, submitted together so they run side by side."""
-    futures = [
+    return [
         tasks.summarize_group.submit([merged[i] for i in idx], vectors[idx], settings_json) if idx else None
         for idx in groups
     ]
+
+
+def gather(futures: list[PrefectFuture | None]) -> list[list[SummaryItem]]:
+    """The summaries, in the order submitted (an empty group has an empty summary)."""
     return [f.result() if f is not None else [] for f in futures]
 
 

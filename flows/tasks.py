@@ -17,10 +17,13 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
-from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
-from summarizer.algorithms import get_algorithm
-from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem
+from flows import stage_cache
+from summarizer import clean, dedup, embed, ingest, outputs, sentences, summarize, summary_cache
+from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
+
+# Summit grouping, themes and the summarizers import scikit-learn, SciPy and NLTK (seconds of imports):
+# they are imported where they run, so a rerun whose results are all cached never loads them.
 
 log = logging.getLogger("nttr")
 task = functools.partial(prefect.task, cache_policy=NO_CACHE)
@@ -66,15 +69,39 @@ def merge_statements(
 
 
 @task(name="summits")
-def group_summits(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray) -> list[Summit]:
-    return summits.group_summits(articles, statements, vectors)
+def group_summits(
+    articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray, cache_dir: str
+) -> list[Summit]:
+    """Summits of these articles; remembered by content, so the same articles are grouped once."""
+
+    def compute() -> list[Summit]:
+        from summarizer import summits
+
+        return summits.group_summits(articles, statements, vectors)
+
+    return stage_cache.remembered(
+        Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute,
+        dump=lambda found: [s.model_dump(mode="json") for s in found],
+        load=lambda data: [Summit.model_validate(s) for s in data],
+    )
 
 
 @task(name="themes")
 def cluster_themes(
-    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str]
-) -> list[themes.ThemeCluster]:
-    return themes.cluster_statements(merged, vectors, summit_of=summit_of)
+    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], cache_dir: str
+) -> list[tuple[Theme, tuple[int, ...]]]:
+    """Themes and their members (indices into `merged`); remembered by content, like summits."""
+
+    def compute() -> list[tuple[Theme, tuple[int, ...]]]:
+        from summarizer import themes
+
+        return [(c.theme, c.members) for c in themes.cluster_statements(merged, vectors, summit_of=summit_of)]
+
+    return stage_cache.remembered(
+        Path(cache_dir), "themes", (list(merged), vectors, dict(summit_of)), compute,
+        dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
+        load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
+    )
 
 
 @task(name="summaries")
@@ -83,12 +110,11 @@ def summarize_group(
 ) -> list[SummaryItem]:
     """One summary; its choice is remembered, so an unchanged group is not summarized again."""
     s = Settings.model_validate_json(settings_json)
-    get_algorithm(s.algorithm)  # fail early with the list of valid names
     knobs = {"algorithm": s.algorithm, "budget_words": s.budget_words, "max_similarity": s.max_similarity}
     key = summary_cache.summary_key([i.text for i in items], model=s.model, **knobs)
-    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))
+    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))  # a known key implies a valid algorithm
     if chosen is None:
-        chosen = summarize.choose(items, vectors, **knobs)
+        chosen = summarize.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
         summary_cache.save_choice(s.cache_dir, key, chosen)
     return summarize.summary_of(items, chosen)
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from summarizer.algorithms import get_algorithm
 from summarizer.models import MergedStatement, SummaryItem
 
 
@@ -34,6 +33,8 @@ def choose(
     Rows of `vectors` are the items' L2-normalised embeddings. The chosen sentences stay within
     `budget_words` words and no two have cosine similarity above `max_similarity`.
     """
+    from summarizer.algorithms import get_algorithm  # here: a rerun served from the summary cache never imports them
+
     chosen_algorithm = get_algorithm(algorithm)
     if len(items) == 0:
         return []
