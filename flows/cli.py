@@ -140,7 +140,7 @@ def prefect_api(settings: Settings) -> Iterator[None]:
             got = server.ensure_server(
                 settings.data_dir,
                 idle_hours=settings.prefect_server_idle_hours,
-                on_start=lambda: load_model_in_background(settings.model, settings.batch_size),
+                on_start=lambda: load_model_in_background(settings),
             )
         except server.ServerError as exc:
             log.warning("%s; this run uses a temporary Prefect server instead", exc)
@@ -152,11 +152,11 @@ def prefect_api(settings: Settings) -> Iterator[None]:
                 yield
             return
     with one_run_per_prefect_home():
-        load_model_in_background(settings.model, settings.batch_size)
+        load_model_in_background(settings)
         yield
 
 
-def load_model_in_background(model: str, batch_size: int) -> threading.Thread:
+def load_model_in_background(settings: Settings) -> threading.Thread:
     """Load the embedding model in a thread while Prefect's temporary server starts in its own process.
 
     The run's embedding tasks share this model (one per process); if loading fails, they load it again
@@ -166,7 +166,7 @@ def load_model_in_background(model: str, batch_size: int) -> threading.Thread:
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            embedder_for(model, batch_size).loaded()
+            embedder_for(settings.model, settings.batch_size, settings.embed_precision).loaded()
 
     thread = threading.Thread(target=load, name="nttr-model-warm-up", daemon=True)
     thread.start()

@@ -38,7 +38,7 @@ def duc2004(
 
     settings = load_settings(algorithm=algorithm)
     path = duc_layout(path)
-    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size, precision=settings.embed_precision)
     if events:
         from summarizer.evaluation.events import evaluate_events
 

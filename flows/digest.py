@@ -129,14 +129,21 @@ def summarize_into(
 
 
 def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, int]:
-    """Encode in batches spread over the task runner; the cache makes known statements free."""
-    batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)] or [[]]
+    """Encode in batches spread over the task runner; the cache makes known statements free.
+
+    Each distinct text is encoded once, and the texts go to the model longest first, so each batch holds
+    texts of about one length (little padding), as if all were encoded in one call.
+    """
+    distinct = sorted(dict.fromkeys(texts), key=lambda t: (-len(t), t))
+    batches = [distinct[i : i + EMBED_BATCH] for i in range(0, len(distinct), EMBED_BATCH)] or [[]]
     futures = [
-        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir))
+        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir), settings.embed_precision)
         for b in batches
     ]
     results = [f.result() for f in futures]
-    vectors = np.concatenate([r.vectors for r in results if len(r.vectors)] or [np.zeros((0, 384), np.float32)])
+    found = np.concatenate([r.vectors for r in results if len(r.vectors)] or [np.zeros((0, 384), np.float32)])
+    row = {text: i for i, text in enumerate(distinct)}
+    vectors = found[[row[t] for t in texts]] if texts else found
     encoded = sum(r.encoded for r in results)
     hits = sum(r.cache_hits for r in results)
     log.info("embedded %d statements (%d encoded, %d from cache)", len(texts), encoded, hits)

@@ -30,9 +30,9 @@ task = functools.partial(prefect.task, cache_policy=NO_CACHE)
 
 
 @functools.lru_cache(maxsize=4)
-def embedder_for(model: str, batch_size: int) -> embed.Embedder:
+def embedder_for(model: str, batch_size: int, precision: embed.Precision = "auto") -> embed.Embedder:
     """One model per process, shared by the tasks that run there, loaded only if something needs encoding."""
-    return embed.LazyEmbedder(model, batch_size=batch_size)
+    return embed.LazyEmbedder(model, batch_size=batch_size, precision=precision)
 
 
 @task(name="ingest", retries=1, retry_delay_seconds=2)
@@ -57,8 +57,10 @@ def split_statements(articles: Sequence[Article]) -> list[Statement]:
 
 
 @task(name="embed", retries=1, retry_delay_seconds=2)
-def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
-    return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
+def embed_batch(
+    texts: Sequence[str], model: str, batch_size: int, cache_dir: str, precision: embed.Precision = "auto"
+) -> embed.Encoded:
+    return embed.encode_cached(embedder_for(model, batch_size, precision), list(texts), Path(cache_dir))
 
 
 @task(name="merge-duplicates")
@@ -153,7 +155,7 @@ def select_new_statements(
         reported = store.reported_statements()
     reported_vectors = None
     if reported:
-        embedder = embedder_for(settings.model, settings.batch_size)
+        embedder = embedder_for(settings.model, settings.batch_size, settings.embed_precision)
         reported_vectors = embed.encode_cached(embedder, [t for _, t in reported], settings.cache_dir).vectors
     split = novelty.new_statements(
         merged,

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
+    embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="auto: bfloat16 where the CPU has it natively (half the time), else float32."
+    )
     prefect_server: Literal["background", "temporary"] = Field(
         "background", description="Without PREFECT_API_URL: a local server kept running, or a temporary one per run."
     )
