@@ -90,6 +90,43 @@ print(json.dumps({"n": n, "groups": len(groups), "dedup": dedup, "themes": theme
 """
 
 
+def synthetic_vectors(n: int, *, dim: int = 384, duplicate_share: float = 0.2, seed: int = 0, block: int = 65_536):
+    """n unit vectors shaped like sentence embeddings, with near-duplicates at cosine 0.80 to 1.0.
+
+    Statements belong to topics (one per ~400) and share a common direction, as MiniLM embeddings do (mean
+    pairwise cosine ~0.09, 99th percentile ~0.23, like DUC 2004 sentences); `duplicate_share` of them
+    repeat an earlier statement: a quarter verbatim, the rest re-worded to a cosine drawn from 0.80-1.0,
+    so many pairs sit near the 0.87 threshold, where an approximate search is most likely to miss. Built in
+    blocks into one array, so the peak memory is the array itself.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    topics = max(8, n // 400)
+    centres = rng.standard_normal((topics, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    common = rng.standard_normal(dim).astype(np.float32)
+    common /= np.linalg.norm(common)
+    out = np.empty((n, dim), dtype=np.float32)
+    n_base = n - int(n * duplicate_share)
+    for a in range(0, n_base, block):
+        b = min(a + block, n_base)
+        noise = rng.standard_normal((b - a, dim)).astype(np.float32)
+        noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+        x = 0.55 * centres[rng.integers(0, topics, b - a)] + 0.3 * common + 0.78 * noise
+        out[a:b] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    for a in range(n_base, n, block):
+        b = min(a + block, n)
+        base = out[rng.integers(0, n_base, b - a)]
+        cos = np.where(rng.random(b - a) < 0.25, 1.0, rng.uniform(0.80, 1.0, b - a)).astype(np.float32)[:, None]
+        u = rng.standard_normal((b - a, dim)).astype(np.float32)
+        u -= np.sum(u * base, axis=1, keepdims=True) * base
+        u /= np.linalg.norm(u, axis=1, keepdims=True)
+        out[a:b] = cos * base + np.sqrt(1 - cos * cos) * u
+    rng.shuffle(out)  # in place, row by row: repeats come before and after what they repeat
+    return out
+
+
 def measured(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a command in a fresh wrapper process: (wall seconds, peak RSS in MB of it and its children, stdout)."""
     wrapper = (
