@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 
 from flows import tasks
 from flows.artifacts import publish_artifacts
-from summarizer import __version__, novelty
+from summarizer import __version__, embed, novelty
 from summarizer import digest as assemble
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
@@ -92,7 +93,13 @@ def summarize_into(
             notes.append("Nothing new since the last digest.")
 
     statements = tasks.split_statements(quote(articles))
-    vectors, encoded, hits = embed_all([s.text for s in statements], settings)
+    texts = [s.text for s in statements]
+    # With Dask, the model loads in the workers, not here.
+    if settings.task_runner == "default" and embed.count_uncached(
+        tasks.embedder_for(*embedder_args(settings)).name, texts, settings.cache_dir
+    ):
+        prepare_in_background(settings)
+    vectors, encoded, hits = embed_all(texts, settings)
     merged, merged_vectors = tasks.merge_statements(
         quote(statements), quote(vectors), quote(articles), settings.dedup_threshold
     )
@@ -126,6 +133,32 @@ def summarize_into(
     publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
+
+
+def embedder_args(settings: Settings) -> tuple[str, int, str]:
+    return settings.model, settings.batch_size, settings.embed_precision
+
+
+def prepare_in_background(settings: Settings) -> None:
+    """Something needs encoding: load the model now, and meanwhile import what the stages after it need.
+
+    Loading the model keeps about one core busy; the imports of summit grouping, themes and the
+    summarizers (scikit-learn, SciPy, NLTK: seconds) use the other, instead of waiting until encoding ends.
+    """
+    embedder = tasks.embedder_for(*embedder_args(settings))
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # the embedding task loads it again and reports the error itself
+            embedder.loaded()
+
+    def imports() -> None:
+        with contextlib.suppress(Exception):
+            import summarizer.algorithms  # noqa: F401
+            import summarizer.summits  # noqa: F401
+            import summarizer.themes  # noqa: F401
+
+    for target in (load, imports):
+        threading.Thread(target=target, name=f"nttr-{target.__name__}", daemon=True).start()
 
 
 def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, int]:

@@ -221,6 +221,16 @@ def _lookup(conn: sqlite3.Connection, keys: list[str]) -> dict[str, np.ndarray]:
     return found
 
 
+def count_uncached(model: str, texts: Sequence[str], cache_dir: Path) -> int:
+    """How many distinct texts have no vector cached under `model` (a cached model name, see `model_name`)."""
+    keys = sorted({text_key(model, t) for t in texts})
+    conn = _connect(Path(cache_dir))
+    try:
+        return len(keys) - len(_lookup(conn, keys))
+    finally:
+        conn.close()
+
+
 def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> Encoded:
     """Encode texts, reusing vectors cached under `cache_dir` (SQLite, WAL; safe for concurrent runs)."""
     texts = list(texts)

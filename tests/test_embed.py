@@ -119,3 +119,9 @@ def test_bfloat16_vectors_are_within_tolerance_of_float32(real_embedder) -> None
     fast = embed.SentenceTransformerEmbedder(real_embedder.model, "m", precision="bfloat16").encode(texts)
     plain = embed.SentenceTransformerEmbedder(real_embedder.model, "m", precision="float32").encode(texts)
     assert np.min(np.sum(fast * plain, axis=1)) > 0.9995
+
+
+def test_count_uncached_counts_distinct_texts_without_a_vector(fake_embedder, tmp_path: Path) -> None:
+    encode_cached(fake_embedder, ["known"], tmp_path)
+    assert embed.count_uncached("fake", ["known", "new", "new", "other"], tmp_path) == 2
+    assert embed.count_uncached("another-model", ["known"], tmp_path) == 1
