@@ -24,8 +24,9 @@ import numpy as np
 from summarizer.models import Article, MergedStatement, Source, Statement
 
 DEFAULT_THRESHOLD = 0.87
-EXACT_LIMIT = 50_000
-"""Rows up to which near-duplicates are found by exact search; above, an approximate index pays (see bench)."""
+EXACT_LIMIT = 20_000
+"""Rows up to which near-duplicates are found by exact search. Above it the approximate index pays: on
+synthetic statements (CPU time, approximate / exact) 1.15-1.33 at 10k, 0.58-0.66 at 20k, 0.30-0.32 at 40k."""
 _ROW_BLOCK = 512
 _EPS = 1e-6
 
