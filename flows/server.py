@@ -48,6 +48,10 @@ START_TIMEOUT = 180.0
 """Seconds a new server may take to answer: its first start migrates a new database (~15 s on a busy laptop)."""
 
 
+IDLE_SERVICES = ("SCHEDULER", "LATE_RUNS", "FOREMAN", "REPOSSESSOR", "PAUSE_EXPIRATIONS", "CANCELLATION_CLEANUP")
+"""Prefect services the background server does not run (they serve deployments and workers)."""
+
+
 class ServerError(NttrError):
     """The background Prefect server cannot be started or stopped."""
 
@@ -340,6 +344,11 @@ def serve(
     )
     os.environ.pop("PREFECT_API_URL", None)
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # The loops that serve deployments, schedules and workers poll every 5-20 s: an idle server that runs
+    # them all costs ~2% of a core. nttr's runs need only the API, the UI and the services that record
+    # events and task runs. (For deployments, run `prefect server start`: see "Run it as a service".)
+    for service in IDLE_SERVICES:
+        os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
     import uvicorn
     from prefect.settings import PREFECT_HOME
 

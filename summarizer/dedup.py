@@ -81,8 +81,11 @@ def _approximate_owners(v: np.ndarray, threshold: float) -> np.ndarray:
     """The leader of each row, as `_exact_owners` finds it, over the pairs an approximate index finds."""
     from summarizer.neighbours import approximate_pairs
 
-    n = v.shape[0]
-    rows, cols = approximate_pairs(v, threshold)
+    return owners_from_pairs(v.shape[0], *approximate_pairs(v, threshold))
+
+
+def owners_from_pairs(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The leader of each of n rows, given every similar pair (rows[k] < cols[k], sorted by row then column)."""
     owner = np.full(n, -1, dtype=np.int64)
     starts = np.searchsorted(rows, np.arange(n + 1))
     for i in np.unique(rows).tolist():  # rows without a later neighbour only ever lead themselves
