@@ -17,19 +17,22 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
-from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
-from summarizer.algorithms import get_algorithm
-from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem
+from flows import stage_cache
+from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache
+from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
+
+# Summit grouping, themes and the summarizers import scikit-learn, SciPy and NLTK (seconds of imports):
+# they are imported where they run, so a rerun whose results are all cached never loads them.
 
 log = logging.getLogger("nttr")
 task = functools.partial(prefect.task, cache_policy=NO_CACHE)
 
 
 @functools.lru_cache(maxsize=4)
-def embedder_for(model: str, batch_size: int) -> embed.Embedder:
+def embedder_for(model: str, batch_size: int, precision: embed.Precision = "auto") -> embed.Embedder:
     """One model per process, shared by the tasks that run there, loaded only if something needs encoding."""
-    return embed.LazyEmbedder(model, batch_size=batch_size)
+    return embed.LazyEmbedder(model, batch_size=batch_size, precision=precision)
 
 
 @task(name="ingest", retries=1, retry_delay_seconds=2)
@@ -60,8 +63,10 @@ def split_statements(articles: Sequence[Article]) -> list[Statement]:
 
 
 @task(name="embed", retries=1, retry_delay_seconds=2)
-def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
-    return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
+def embed_batch(
+    texts: Sequence[str], model: str, batch_size: int, cache_dir: str, precision: embed.Precision = "auto"
+) -> embed.Encoded:
+    return embed.encode_cached(embedder_for(model, batch_size, precision), list(texts), Path(cache_dir))
 
 
 @task(name="merge-duplicates")
@@ -72,8 +77,21 @@ def merge_statements(
 
 
 @task(name="summits")
-def group_summits(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray) -> list[Summit]:
-    return summits.group_summits(articles, statements, vectors)
+def group_summits(
+    articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray, cache_dir: str
+) -> list[Summit]:
+    """Summits of these articles; remembered by content, so the same articles are grouped once."""
+
+    def compute() -> list[Summit]:
+        from summarizer import summits
+
+        return summits.group_summits(articles, statements, vectors)
+
+    return stage_cache.remembered(
+        Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute,
+        dump=lambda found: [s.model_dump(mode="json") for s in found],
+        load=lambda data: [Summit.model_validate(s) for s in data],
+    )
 
 
 class CachedEmbedder:
@@ -90,10 +108,22 @@ class CachedEmbedder:
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
     event_terms: Sequence[str] = (),
-) -> list[themes.ThemeCluster]:
+) -> list[tuple[Theme, tuple[int, ...]]]:
+    """Themes and their members (indices into `merged`); remembered by content, like summits."""
     s = Settings.model_validate_json(settings_json)
-    namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-    return themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
+
+    def compute() -> list[tuple[Theme, tuple[int, ...]]]:
+        from summarizer import themes
+
+        namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
+        found = themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
+        return [(c.theme, c.members) for c in found]
+
+    return stage_cache.remembered(
+        Path(s.cache_dir), "themes", (list(merged), vectors, dict(summit_of), list(event_terms), s.model), compute,
+        dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
+        load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
+    )
 
 
 @task(name="summaries")
@@ -102,12 +132,11 @@ def summarize_group(
 ) -> list[SummaryItem]:
     """One summary; its choice is remembered, so an unchanged group is not summarized again."""
     s = Settings.model_validate_json(settings_json)
-    get_algorithm(s.algorithm)  # fail early with the list of valid names
     knobs = {"algorithm": s.algorithm, "budget_words": s.budget_words, "max_similarity": s.max_similarity}
     key = summary_cache.group_key(items, model=s.model, **knobs)
-    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))
+    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))  # a known key implies a valid algorithm
     if chosen is None:
-        chosen = summarize.choose(items, vectors, **knobs)
+        chosen = summarize.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
         summary_cache.save_choice(s.cache_dir, key, chosen)
     return summarize.summary_of(items, chosen)
 
@@ -147,7 +176,7 @@ def select_new_statements(
         reported = store.reported_statements()
     reported_vectors = None
     if reported:
-        embedder = embedder_for(settings.model, settings.batch_size)
+        embedder = embedder_for(settings.model, settings.batch_size, settings.embed_precision)
         reported_vectors = embed.encode_cached(embedder, [t for _, t in reported], settings.cache_dir).vectors
     split = novelty.new_statements(
         merged,

@@ -30,6 +30,9 @@ from summarizer.copies import merge_copies
 from summarizer.models import Article, MergedStatement, Source, Statement
 
 DEFAULT_THRESHOLD = 0.87
+EXACT_LIMIT = 20_000
+"""Rows up to which near-duplicates are found by exact search. Above it the approximate index pays: on
+synthetic statements (CPU time, approximate / exact) 1.15-1.33 at 10k, 0.58-0.66 at 20k, 0.30-0.32 at 40k."""
 _ROW_BLOCK = 512
 _EPS = 1e-6
 
@@ -38,10 +41,45 @@ def near_duplicate_groups(vectors: np.ndarray, *, threshold: float = DEFAULT_THR
     """Partition rows into groups whose members are >= threshold cosine to the group's first row.
 
     Rows are taken in order; an unassigned row leads a new group and claims every later unassigned row
-    similar enough to it. Similarities are computed in blocks of 512 rows against the later rows, so
-    memory is O(512 * n), never n x n. Returns every group (singletons too), each sorted, ordered by leader.
+    similar enough to it. Up to `EXACT_LIMIT` rows, similarities are computed in blocks of 512 rows
+    against the later rows (memory O(512 * n), never n x n); above it, the similar pairs come from an
+    approximate index, each checked exactly (`neighbours.approximate_pairs`). Returns every group
+    (singletons too), each sorted, ordered by leader.
     """
     v = np.ascontiguousarray(vectors, dtype=np.float32)
+    owner = _exact_owners(v, threshold) if v.shape[0] <= EXACT_LIMIT else _approximate_owners(v, threshold)
+    if owner.size == 0:
+        return []
+    order = np.argsort(owner, kind="stable")  # by leader, members in row order
+    bounds = np.flatnonzero(np.diff(owner[order])) + 1
+    return [g.tolist() for g in np.split(order, bounds)]
+
+
+def _approximate_owners(v: np.ndarray, threshold: float) -> np.ndarray:
+    """The leader of each row, as `_exact_owners` finds it, over the pairs an approximate index finds."""
+    from summarizer.neighbours import approximate_pairs
+
+    return owners_from_pairs(v.shape[0], *approximate_pairs(v, threshold))
+
+
+def owners_from_pairs(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The leader of each of n rows, given every similar pair (rows[k] < cols[k], sorted by row then column)."""
+    owner = np.full(n, -1, dtype=np.int64)
+    starts = np.searchsorted(rows, np.arange(n + 1))
+    for i in np.unique(rows).tolist():  # rows without a later neighbour only ever lead themselves
+        if owner[i] >= 0:
+            continue
+        owner[i] = i
+        later = cols[starts[i] : starts[i + 1]]
+        later = later[owner[later] < 0]
+        owner[later] = i
+    alone = owner < 0
+    owner[alone] = np.flatnonzero(alone)
+    return owner
+
+
+def _exact_owners(v: np.ndarray, threshold: float) -> np.ndarray:
+    """The leader of each row: blockwise exact similarities against the later rows."""
     n = v.shape[0]
     owner = np.full(n, -1, dtype=np.int64)
     cut = threshold - _EPS
@@ -60,10 +98,7 @@ def near_duplicate_groups(vectors: np.ndarray, *, threshold: float = DEFAULT_THR
             if hits.size:
                 hits = hits[owner[hits] < 0]
                 owner[hits] = i
-    groups: dict[int, list[int]] = {}
-    for i, leader in enumerate(owner.tolist()):
-        groups.setdefault(leader, []).append(i)
-    return [groups[leader] for leader in sorted(groups)]
+    return owner
 
 
 def merge_statements(

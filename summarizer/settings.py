@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
+    embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="auto: bfloat16 where the CPU has it natively (half the time), else float32."
+    )
+    prefect_server: Literal["background", "temporary"] = Field(
+        "background", description="Without PREFECT_API_URL: a local server kept running, or a temporary one per run."
+    )
+    prefect_server_idle_hours: float = Field(
+        12.0, ge=0, le=8760, description="The background server stops after this many hours unused (0: never)."
+    )
     fetch_timeout: float = Field(10.0, gt=0, le=600, description="Seconds to wait for a feed or page over HTTP.")
     fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed or page after a 5xx or a timeout.")
 
