@@ -119,15 +119,16 @@ def summarize_into(
         prepare_in_background(settings)
     vectors, encoded, hits = embed_all(texts, settings)
     daily.pause_point("embedded")
+    cache = str(settings.cache_dir)
+    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors), cache) if articles else []
+    summit_of = assemble.summit_of_articles(summits)
+    # Repeats merge within a summit only: an edition's report is not credited to another edition's outlets.
     merged, merged_vectors = tasks.merge_statements(
-        quote(statements), quote(vectors), quote(articles), settings.dedup_threshold
+        quote(statements), quote(vectors), quote(articles), settings.dedup_threshold, quote(summit_of)
     )
     if new_only and merged:
         merged, merged_vectors = tasks.select_new_statements(quote(merged), quote(merged_vectors), settings_json)
 
-    cache = str(settings.cache_dir)
-    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors), cache) if articles else []
-    summit_of = assemble.summit_of_articles(summits)
     # Summit summaries start now and run while the themes are clustered.
     summit_summaries = submit_summaries([assemble.members_of_summit(merged, s) for s in summits], merged,
                                         merged_vectors, settings_json)

@@ -71,9 +71,10 @@ def embed_batch(
 
 @task(name="merge-duplicates")
 def merge_statements(
-    statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float
+    statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float,
+    summit_of: dict[str, str] | None = None,
 ) -> tuple[list[MergedStatement], np.ndarray]:
-    return dedup.merge_statements(statements, vectors, articles, threshold=threshold)
+    return dedup.merge_statements(statements, vectors, articles, threshold=threshold, event_of=summit_of)
 
 
 @task(name="summits")

@@ -22,7 +22,7 @@ member, so chains A~B~C never join two dissimilar statements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -53,6 +53,20 @@ def near_duplicate_groups(vectors: np.ndarray, *, threshold: float = DEFAULT_THR
     order = np.argsort(owner, kind="stable")  # by leader, members in row order
     bounds = np.flatnonzero(np.diff(owner[order])) + 1
     return [g.tolist() for g in np.split(order, bounds)]
+
+
+def _grouped(order: list[int], vecs: np.ndarray, threshold: float, events: list[str] | None) -> list[list[int]]:
+    """Near-duplicate groups of the rows `order` (positions into it), within each event when `events` is given."""
+    if not order:
+        return []
+    if events is None:
+        return near_duplicate_groups(vecs[order], threshold=threshold)
+    parts: dict[str, list[int]] = {}
+    for pos, event in enumerate(events):
+        parts.setdefault(event, []).append(pos)
+    groups = [[part[g] for g in group] for part in parts.values()
+              for group in near_duplicate_groups(vecs[[order[p] for p in part]], threshold=threshold)]
+    return sorted(groups, key=lambda g: g[0])
 
 
 def _approximate_owners(v: np.ndarray, threshold: float) -> np.ndarray:
@@ -107,8 +121,14 @@ def merge_statements(
     articles: Sequence[Article],
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    event_of: Mapping[str, str] | None = None,
 ) -> tuple[list[MergedStatement], np.ndarray]:
     """Merge near-duplicate statements; each keeps the sources of every article (and copy) that carries it.
+
+    With `event_of` (article id -> event id, e.g. its summit), statements merge only within one event:
+    a series repeats its sentences every edition ("Iran joined at the Dushanbe summit"), and a statement
+    merged across editions would credit one edition's outlets to another's report. Articles it does not
+    map are each their own event.
 
     Statements are ordered by (article order, position); the representative of a group is its earliest
     statement, and the merged vector is the representative's own vector (so later similarity checks
@@ -121,7 +141,8 @@ def merge_statements(
     order = sorted(range(len(statements)), key=lambda i: (rank.get(statements[i].article_id, len(rank)),
                                                           statements[i].position, statements[i].start, i))
     vecs = np.asarray(vectors, dtype=np.float32)
-    groups = near_duplicate_groups(vecs[order], threshold=threshold) if order else []
+    groups = _grouped(order, vecs, threshold, [event_of.get(statements[i].article_id, statements[i].article_id)
+                                               for i in order] if event_of else None)
     merged: list[MergedStatement] = []
     rows: list[int] = []
     for group in groups:

@@ -127,3 +127,15 @@ def test_approximate_pairs_do_not_depend_on_the_thread_count(near_duplicates) ->
         faiss.omp_set_num_threads(threads)
     two = approximate_pairs(near_duplicates, 0.87)
     assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_repeats_merge_only_within_one_event_when_events_are_given() -> None:
+    arts = [art("a", "a.txt", "x"), art("b", "b.txt", "y"), art("c", "c.txt", "z")]
+    same = "Iran joined the bloc at the summit in Dushanbe."
+    sts = [st("a", same, 0), st("b", same, 0), st("c", same, 0)]
+    vecs = unit([1, 0, 0], [1, 0, 0], [1, 0, 0])
+    across, _ = merge_statements(sts, vecs, arts, threshold=0.9)
+    within, wv = merge_statements(sts, vecs, arts, threshold=0.9, event_of={"a": "2021", "b": "2023", "c": "2023"})
+    assert [[s.article_id for s in m.sources] for m in across] == [["a", "b", "c"]]
+    assert [[s.article_id for s in m.sources] for m in within] == [["a"], ["b", "c"]]
+    assert [m.representative.article_id for m in within] == ["a", "b"] and wv.shape == (2, 3)
