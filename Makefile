@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: digest test install browser clean
 
+# The first run starts a Prefect server in the background; later runs reuse it (`nttr server stop`).
 digest: $(STAMP)  ## install, then summarize seeds/ into outputs/<date>/
 	$(BIN)/nttr run seeds
 
@@ -29,5 +30,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; }
 
+# A background Prefect server started from this venv would outlive it: stop it first.
 clean:
+	-@[ -x $(BIN)/nttr ] && $(BIN)/nttr server stop
 	rm -rf $(VENV) build *.egg-info

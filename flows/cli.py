@@ -11,11 +11,16 @@ import threading
 import time
 from pathlib import Path
 from collections.abc import Iterator
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from summarizer.errors import NttrError, StateError
+
+if TYPE_CHECKING:
+    from summarizer.settings import Settings
+
+log = logging.getLogger("nttr")
 
 app = typer.Typer(
     name="nttr",
@@ -74,6 +79,9 @@ def run(
     since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or after.")] = None,
     until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Articles published on or before.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Email the digest to subscribers afterwards.")] = False,
+    as_of: Annotated[
+        Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="The day the digest is for (default today).")
+    ] = None,
     explain_cleaning: Annotated[
         bool, typer.Option("--explain-cleaning", help="Also print, page by page, what cleaning removed and by which rule.")
     ] = False,
@@ -85,9 +93,7 @@ def run(
     from summarizer.settings import load_settings
 
     settings = load_settings(budget_words=budget, algorithm=algorithm)  # fail before Prefect starts
-    from summarizer.algorithms import get_algorithm
-
-    get_algorithm(settings.algorithm)
+    check_algorithm(settings.algorithm)
     from flows.digest import digest_flow
     from flows.runners import task_runner_for
 
@@ -95,10 +101,8 @@ def run(
         logging.getLogger(name).addFilter(HideUserErrors())
 
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
-    with one_run_per_prefect_home():
-        if temporary_server_needed():
-            load_model_in_background(settings.model, settings.batch_size)
-        print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
+    print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
+    with prefect_api(settings):
         result = flow(
             inputs=list(inputs or ["seeds"]),
             out=str(out) if out else None,
@@ -108,6 +112,7 @@ def run(
             since=since.date() if since else None,
             until=until.date() if until else None,
             send_email=send,
+            as_of=as_of.date() if as_of else None,
         )
     report_written(Path(result.out_dir), result.encoded)
     if explain_cleaning:
@@ -143,14 +148,53 @@ def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, 
     print(f"  removed: {summary}; {untouched} of {len(reports)} pages untouched")
 
 
-def temporary_server_needed() -> bool:
-    """Whether this run starts Prefect's temporary server (no PREFECT_API_URL): seconds the model can use."""
-    from prefect.settings import get_current_settings
+def check_algorithm(name: str) -> None:
+    """Fail before Prefect starts on an unknown summarizer. The default is known to exist, and loading the
+    registry imports every summarizer (NLTK, SciPy: seconds) that a rerun served from the cache never needs."""
+    from summarizer.settings import Settings
 
-    return not get_current_settings().api.url
+    if name != Settings.model_fields["algorithm"].default:
+        from summarizer.algorithms import get_algorithm
+
+        get_algorithm(name)
 
 
-def load_model_in_background(model: str, batch_size: int) -> threading.Thread:
+@contextlib.contextmanager
+def prefect_api(settings: Settings) -> Iterator[None]:
+    """The Prefect API this run reports to: `PREFECT_API_URL` when set; else nttr's background server,
+    started by the first run and reused by the next (see flows/server.py); else Prefect's temporary server.
+
+    While a server starts (seconds), the model loads in a thread, so the wait is not lost.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        yield
+        return
+    if settings.prefect_server == "background":
+        from flows import server
+
+        try:
+            got = server.ensure_server(
+                settings.data_dir,
+                idle_hours=settings.prefect_server_idle_hours,
+                on_start=lambda: load_model_in_background(settings),
+            )
+        except server.ServerError as exc:
+            log.warning("%s; this run uses a temporary Prefect server instead", exc)
+        else:
+            if got.started:
+                log.info("started a Prefect server in the background at %s (pid %d); `nttr server stop` stops it",
+                         got.record.ui_url, got.record.pid)
+            with temporary_settings({PREFECT_API_URL: got.record.api_url}):
+                yield
+            return
+    with one_run_per_prefect_home():
+        load_model_in_background(settings)
+        yield
+
+
+def load_model_in_background(settings: Settings) -> threading.Thread:
     """Load the embedding model in a thread while Prefect's temporary server starts in its own process.
 
     The run's embedding tasks share this model (one per process); if loading fails, they load it again
@@ -160,7 +204,7 @@ def load_model_in_background(model: str, batch_size: int) -> threading.Thread:
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            embedder_for(model, batch_size).loaded()
+            embedder_for(settings.model, settings.batch_size, settings.embed_precision).loaded()
 
     thread = threading.Thread(target=load, name="nttr-model-warm-up", daemon=True)
     thread.start()
@@ -213,13 +257,20 @@ def register_subcommands() -> None:
     """Commands whose modules live beside this one: evaluation, benchmark, subscribers, sending."""
     import importlib.util
 
-    from flows import cli_mail
+    from flows import cli_mail, cli_server
 
     if any(getattr(g, "name", None) == "subscribers" for g in app.registered_groups):
         return  # already registered (main() called again in one process)
 
     app.add_typer(cli_mail.subscribers_app, name="subscribers", help="Manage who gets the digest by email.")
     app.command("send", help="Email a digest to its subscribers, exactly once each.")(cli_mail.send)
+    from flows import cli_ops
+
+    app.command("prune", help="Forget digests older than the retention period, and stale cache entries.")(cli_ops.prune)
+    app.command("soak", help="Play days of daily digests from loopback feeds, through faults, and check them.")(
+        cli_ops.soak
+    )
+    app.add_typer(cli_server.server_app, name="server", help="The background Prefect server that runs report to.")
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval
 

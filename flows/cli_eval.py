@@ -41,7 +41,7 @@ def duc2004(
 
     settings = load_settings(algorithm=algorithm)
     path = duc_layout(path)
-    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size, precision=settings.embed_precision)
     if events:
         from summarizer.evaluation.events import evaluate_events, format_scores
 
@@ -150,11 +150,13 @@ def train(
 def bench(
     path: Annotated[Path, typer.Argument(help="DUC 2004 folder (docs/ is the corpus).")] = Path("../shared/duc2004-dev"),
     scale: Annotated[str, typer.Option(help="Statement counts for the scale test, comma-separated.")] = "10000,30000,100000",
+    big: Annotated[int, typer.Option(help="The large scale figure's statement count (0: skip it).")] = 1_000_000,
+    rounds: Annotated[int, typer.Option(min=1, help="Interleaved cold-run/floor pairs (the median ratio is reported).")] = 1,
 ) -> None:
-    """Print speed and memory figures: end to end against the model's floor, reruns, scale, peers."""
+    """Print speed and memory figures, each beside its target: start-up, cold/warm/+1 runs, scale, peers."""
     from summarizer.evaluation.bench import run_bench
 
-    run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()])
+    run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()], big=big, rounds=rounds)
 
 
 @eval_app.command("themes")

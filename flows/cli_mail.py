@@ -142,6 +142,7 @@ def _print_status(settings, did: str, folder: Path) -> None:
         lines = ledger_lines(store, did)
         recorded = {d.email.casefold() for d in store.deliveries(did)}
         waiting = [s.email for s in store.subscribers() if s.email.casefold() not in recorded]
+        owed = store.owed_mail()
     typer.echo(f"digest {did} ({folder})")
     for line in lines:
         typer.echo(line)
@@ -149,3 +150,5 @@ def _print_status(settings, did: str, folder: Path) -> None:
         typer.echo(f"{'pending':8} {email}  attempts=0")
     if not lines and not waiting:
         typer.echo("no deliveries and no subscribers", err=True)
+    for record in owed:  # the next `nttr run --new --send` delivers these first
+        typer.echo(f"{'owed':8} digest {record.id} of {record.date} ({record.out_dir}): not every subscriber has it yet")

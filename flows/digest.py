@@ -5,17 +5,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
 from prefect import flow
+from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
-from flows import tasks
+from flows import daily, tasks
 from flows.artifacts import publish_artifacts
-from summarizer import __version__, novelty
-from summarizer import themes as themes_mod
+from summarizer import __version__, embed, novelty
 from summarizer import digest as assemble
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
@@ -36,12 +37,16 @@ EMBED_BATCH = 512
 """Statements per embedding task: large enough to keep the model busy, small enough to spread over workers."""
 
 
-def default_out_dir(settings: Settings, today: dt.date | None = None) -> Path:
-    """A dated folder under the output folder, dated in the configured time zone."""
+def today_in(settings: Settings) -> dt.date:
+    """Today in the configured time zone."""
     from zoneinfo import ZoneInfo
 
-    today = today or dt.datetime.now(ZoneInfo(settings.timezone)).date()
-    return settings.output_dir / today.isoformat()
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def default_out_dir(settings: Settings, today: dt.date | None = None) -> Path:
+    """A dated folder under the output folder, dated in the configured time zone."""
+    return settings.output_dir / (today or today_in(settings)).isoformat()
 
 
 @flow(name="nttr", log_prints=False, validate_parameters=True)
@@ -54,14 +59,24 @@ def digest_flow(
     since: dt.date | None = None,
     until: dt.date | None = None,
     send_email: bool = False,
+    as_of: dt.date | None = None,
 ) -> RunResult:
-    """Summarize the articles in `inputs` (only what is new since the last digest, with `new_only`)."""
+    """Summarize the articles in `inputs` (only what is new since the last digest, with `new_only`).
+
+    `as_of` is the day the digest is for (default today): it names the default output folder. A `new_only`
+    digest already made for the output folder is not made again, only delivered (see flows/daily.py).
+    """
     settings = load_settings(budget_words=budget_words, algorithm=algorithm)
-    out_dir = Path(out) if out else default_out_dir(settings)
+    day = as_of or today_in(settings)
+    out_dir = Path(out) if out else default_out_dir(settings, day)
     # Runs that read or write the state store hold the data folder's lock: a second one waits, then refuses.
     lock = run_lock(settings.data_dir) if (new_only or send_email) else contextlib.nullcontext()
     with lock:
-        result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until)
+        if new_only and daily.already_made(settings, out_dir):
+            result = RunResult(out_dir=str(out_dir), encoded=0, cache_hits=0)
+        else:
+            result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until,
+                                    as_of=day, email=send_email)
         if send_email:
             from flows.mail_tasks import send_digest_email
 
@@ -77,83 +92,137 @@ def summarize_into(
     new_only: bool,
     since: dt.date | None,
     until: dt.date | None,
+    as_of: dt.date | None = None,
+    email: bool = False,
 ) -> RunResult:
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    articles, clean_problems = tasks.clean_articles(quote(got.articles))
+    articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only)
     problems = [*got.problems, *clean_problems]
     if not articles:
         raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
     articles, notes = novelty.within(articles, since, until)
-    if new_only:
-        articles = tasks.select_new_articles(quote(articles), str(settings.state_path))
+    fresh = articles
+    if new_only:  # each source is new or not on its own (a copy of a story seen yesterday is seen), then merged
+        fresh = tasks.select_new_articles(quote(articles), str(settings.state_path))
+        articles = tasks.merge_copies(quote(fresh))
         if not articles:
             notes.append("Nothing new since the last digest.")
 
     statements = tasks.split_statements(quote(articles))
-    vectors, encoded, hits = embed_all([s.text for s in statements], settings)
+    texts = [s.text for s in statements]
+    # With Dask, the model loads in the workers, not here.
+    if settings.task_runner == "default" and embed.count_uncached(
+        tasks.embedder_for(*embedder_args(settings)).name, texts, settings.cache_dir
+    ):
+        prepare_in_background(settings)
+    vectors, encoded, hits = embed_all(texts, settings)
+    daily.pause_point("embedded")
+    cache = str(settings.cache_dir)
+    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors), cache) if articles else []
+    summit_of = assemble.summit_of_articles(summits)
+    # Repeats merge within a summit only: an edition's report is not credited to another edition's outlets.
     merged, merged_vectors = tasks.merge_statements(
-        quote(statements), quote(vectors), quote(articles), settings.dedup_threshold
+        quote(statements), quote(vectors), quote(articles), settings.dedup_threshold, quote(summit_of)
     )
     if new_only and merged:
         merged, merged_vectors = tasks.select_new_statements(quote(merged), quote(merged_vectors), settings_json)
 
-    summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors)) if articles else []
-    summit_of = assemble.summit_of_articles(summits)
+    # Summit summaries start now and run while the themes are clustered.
+    summit_summaries = submit_summaries([assemble.members_of_summit(merged, s) for s in summits], merged,
+                                        merged_vectors, settings_json)
     clusters = (
         tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), settings_json,
                              sorted(assemble.event_terms(summits)))
         if merged
         else []
     )
-
-    groups = [assemble.members_of_summit(merged, s) for s in summits] + [list(c.members) for c in clusters]
-    summaries = summarize_groups(groups, merged, merged_vectors, settings_json)
-    summits = assemble.with_summaries(summits, summaries[: len(summits)])
-    themes = assemble.with_summaries([c.theme for c in clusters], summaries[len(summits) :])
+    theme_summaries = submit_summaries([list(members) for _, members in clusters], merged, merged_vectors,
+                                       settings_json)
+    summits = assemble.with_summaries(summits, gather(summit_summaries))
+    themes = assemble.with_summaries([theme for theme, _ in clusters], gather(theme_summaries))
 
     digest = Digest(
-        run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until)),
+        run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until, as_of=as_of)),
         stats=assemble.count_stats(articles, len(statements), merged),
         articles=tuple(assemble.article_infos(articles, summit_of)),
         summits=tuple(summits),
         themes=tuple(themes),
-        unthemed=themes_mod.left_out(merged, clusters),
+        unthemed=assemble.left_out(merged, [members for _, members in clusters]),
         problems=assemble.sorted_problems(problems),
         notes=tuple([*notes, *assemble.grouping_notes(summits)]),
     )
     tasks.write_digest(quote(digest), str(out_dir))
     if new_only:
-        tasks.record_digest(quote(digest), str(out_dir), quote(articles), quote(merged), str(settings.state_path))
+        tasks.record_digest(
+            quote(digest), str(out_dir), quote(fresh), quote(merged), str(settings.state_path), email
+        )
     publish_artifacts(digest, out_dir)
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
 
 
+def embedder_args(settings: Settings) -> tuple[str, int, str]:
+    return settings.model, settings.batch_size, settings.embed_precision
+
+
+def prepare_in_background(settings: Settings) -> None:
+    """Something needs encoding: load the model now, and meanwhile import what the stages after it need.
+
+    Loading the model keeps about one core busy; the imports of summit grouping, themes and the
+    summarizers (scikit-learn, SciPy, NLTK: seconds) use the other, instead of waiting until encoding ends.
+    """
+    embedder = tasks.embedder_for(*embedder_args(settings))
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # the embedding task loads it again and reports the error itself
+            embedder.loaded()
+
+    def imports() -> None:
+        with contextlib.suppress(Exception):
+            import summarizer.algorithms  # noqa: F401
+            import summarizer.summits  # noqa: F401
+            import summarizer.themes  # noqa: F401
+
+    for target in (load, imports):
+        threading.Thread(target=target, name=f"nttr-{target.__name__}", daemon=True).start()
+
+
 def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, int]:
-    """Encode in batches spread over the task runner; the cache makes known statements free."""
-    batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)] or [[]]
+    """Encode in batches spread over the task runner; the cache makes known statements free.
+
+    Each distinct text is encoded once, and the texts go to the model longest first, so each batch holds
+    texts of about one length (little padding), as if all were encoded in one call.
+    """
+    distinct = sorted(dict.fromkeys(texts), key=lambda t: (-len(t), t))
+    batches = [distinct[i : i + EMBED_BATCH] for i in range(0, len(distinct), EMBED_BATCH)] or [[]]
     futures = [
-        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir))
+        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir), settings.embed_precision)
         for b in batches
     ]
     results = [f.result() for f in futures]
-    vectors = np.concatenate([r.vectors for r in results if len(r.vectors)] or [np.zeros((0, 384), np.float32)])
+    found = np.concatenate([r.vectors for r in results if len(r.vectors)] or [np.zeros((0, 384), np.float32)])
+    row = {text: i for i, text in enumerate(distinct)}
+    vectors = found[[row[t] for t in texts]] if texts else found
     encoded = sum(r.encoded for r in results)
     hits = sum(r.cache_hits for r in results)
     log.info("embedded %d statements (%d encoded, %d from cache)", len(texts), encoded, hits)
     return vectors, encoded, hits
 
 
-def summarize_groups(
+def submit_summaries(
     groups: list[list[int]], merged: list[MergedStatement], vectors: np.ndarray, settings_json: str
-) -> list[list[SummaryItem]]:
+) -> list[PrefectFuture | None]:
     """One summary per group of merged statements, submitted together so they run side by side."""
-    futures = [
+    return [
         tasks.summarize_group.submit([merged[i] for i in idx], vectors[idx], settings_json) if idx else None
         for idx in groups
     ]
+
+
+def gather(futures: list[PrefectFuture | None]) -> list[list[SummaryItem]]:
+    """The summaries, in the order submitted (an empty group has an empty summary)."""
     return [f.result() if f is not None else [] for f in futures]
 
 

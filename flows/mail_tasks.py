@@ -12,7 +12,7 @@ from prefect import task
 from prefect_email import EmailServerCredentials
 from pydantic import SecretStr
 
-from summarizer.mail import DeliveryReport, SenderFn, send_digest
+from summarizer.mail import DeliveryReport, SenderFn, send_digest, send_owed
 from summarizer.outputs import digest_id, read_digest
 from summarizer.settings import Settings, load_settings
 from summarizer.state import StateStore
@@ -66,25 +66,28 @@ def send_folder(
     timeout: float = 30.0,
     retries: int = 3,
     backoff: float = 1.0,
+    owed: bool = False,
 ) -> DeliveryReport:
-    """Email the digest written in digest_dir to its subscribers, via prefect-email."""
+    """Email the digest written in digest_dir to its subscribers, via prefect-email.
+
+    With `owed`, first deliver the earlier digests still owed (a day the mail server refused, a crash).
+    """
+    from flows.daily import pause_point
+
     digest = read_digest(digest_dir)
+    did = digest_id(digest)
     sender = prefect_sender(load_credentials(settings, block))
+    options = {"retries": retries, "backoff": backoff, "before_each": lambda: pause_point("send")}
     with StateStore(settings.state_path) as store, socket_timeout(timeout):
+        if owed:
+            send_owed(store, settings, sender_fn=sender, skip=[did], **options)
         return send_digest(
-            digest,
-            digest_id(digest),
-            store,
-            settings,
-            sender_fn=sender,
-            out_dir=digest_dir,
-            digest_url=digest_url,
-            retries=retries,
-            backoff=backoff,
+            digest, did, store, settings, sender_fn=sender, out_dir=digest_dir, digest_url=digest_url, **options
         )
 
 
 @task(name="send-digest-email", retries=0)
 def send_digest_email(digest_dir: str, block: str | None = None, digest_url: str | None = None) -> DeliveryReport:
-    """Prefect task: email a written digest; the delivery ledger (not task retries) makes it exactly-once."""
-    return send_folder(Path(digest_dir), load_settings(), block=block, digest_url=digest_url)
+    """Prefect task: email the earlier digests still owed, then this one; the delivery ledger (not task
+    retries) makes each exactly-once."""
+    return send_folder(Path(digest_dir), load_settings(), block=block, digest_url=digest_url, owed=True)

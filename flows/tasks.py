@@ -17,19 +17,22 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
-from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache, summits, themes
-from summarizer.algorithms import get_algorithm
-from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem
+from flows import stage_cache
+from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache
+from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
+
+# Summit grouping, themes and the summarizers import scikit-learn, SciPy and NLTK (seconds of imports):
+# they are imported where they run, so a rerun whose results are all cached never loads them.
 
 log = logging.getLogger("nttr")
 task = functools.partial(prefect.task, cache_policy=NO_CACHE)
 
 
 @functools.lru_cache(maxsize=4)
-def embedder_for(model: str, batch_size: int) -> embed.Embedder:
+def embedder_for(model: str, batch_size: int, precision: embed.Precision = "auto") -> embed.Embedder:
     """One model per process, shared by the tasks that run there, loaded only if something needs encoding."""
-    return embed.LazyEmbedder(model, batch_size=batch_size)
+    return embed.LazyEmbedder(model, batch_size=batch_size, precision=precision)
 
 
 @task(name="ingest", retries=1, retry_delay_seconds=2)
@@ -41,9 +44,15 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 
 
 @task(name="clean")
-def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+def clean_articles(articles: Sequence[Article], merge: bool = True) -> tuple[list[Article], list[Problem]]:
+    # A --new run passes merge=False: what is new is decided per source first, then copies are collapsed.
     cleaned, problems = clean.clean_articles(articles)
-    return copies.merge_copies(cleaned), problems
+    return (copies.merge_copies(cleaned) if merge else cleaned), problems
+
+
+@task(name="merge-copies")
+def merge_copies(articles: Sequence[Article]) -> list[Article]:
+    return copies.merge_copies(articles)
 
 
 @task(name="statements")
@@ -54,20 +63,36 @@ def split_statements(articles: Sequence[Article]) -> list[Statement]:
 
 
 @task(name="embed", retries=1, retry_delay_seconds=2)
-def embed_batch(texts: Sequence[str], model: str, batch_size: int, cache_dir: str) -> embed.Encoded:
-    return embed.encode_cached(embedder_for(model, batch_size), list(texts), Path(cache_dir))
+def embed_batch(
+    texts: Sequence[str], model: str, batch_size: int, cache_dir: str, precision: embed.Precision = "auto"
+) -> embed.Encoded:
+    return embed.encode_cached(embedder_for(model, batch_size, precision), list(texts), Path(cache_dir))
 
 
 @task(name="merge-duplicates")
 def merge_statements(
-    statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float
+    statements: Sequence[Statement], vectors: np.ndarray, articles: Sequence[Article], threshold: float,
+    summit_of: dict[str, str] | None = None,
 ) -> tuple[list[MergedStatement], np.ndarray]:
-    return dedup.merge_statements(statements, vectors, articles, threshold=threshold)
+    return dedup.merge_statements(statements, vectors, articles, threshold=threshold, event_of=summit_of)
 
 
 @task(name="summits")
-def group_summits(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray) -> list[Summit]:
-    return summits.group_summits(articles, statements, vectors)
+def group_summits(
+    articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray, cache_dir: str
+) -> list[Summit]:
+    """Summits of these articles; remembered by content, so the same articles are grouped once."""
+
+    def compute() -> list[Summit]:
+        from summarizer import summits
+
+        return summits.group_summits(articles, statements, vectors)
+
+    return stage_cache.remembered(
+        Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute,
+        dump=lambda found: [s.model_dump(mode="json") for s in found],
+        load=lambda data: [Summit.model_validate(s) for s in data],
+    )
 
 
 class CachedEmbedder:
@@ -84,10 +109,22 @@ class CachedEmbedder:
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
     event_terms: Sequence[str] = (),
-) -> list[themes.ThemeCluster]:
+) -> list[tuple[Theme, tuple[int, ...]]]:
+    """Themes and their members (indices into `merged`); remembered by content, like summits."""
     s = Settings.model_validate_json(settings_json)
-    namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-    return themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
+
+    def compute() -> list[tuple[Theme, tuple[int, ...]]]:
+        from summarizer import themes
+
+        namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
+        found = themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
+        return [(c.theme, c.members) for c in found]
+
+    return stage_cache.remembered(
+        Path(s.cache_dir), "themes", (list(merged), vectors, dict(summit_of), list(event_terms), s.model), compute,
+        dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
+        load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
+    )
 
 
 @task(name="summaries")
@@ -96,12 +133,11 @@ def summarize_group(
 ) -> list[SummaryItem]:
     """One summary; its choice is remembered, so an unchanged group is not summarized again."""
     s = Settings.model_validate_json(settings_json)
-    get_algorithm(s.algorithm)  # fail early with the list of valid names
     knobs = {"algorithm": s.algorithm, "budget_words": s.budget_words, "max_similarity": s.max_similarity}
     key = summary_cache.group_key(items, model=s.model, **knobs)
-    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))
+    chosen = summary_cache.load_choice(s.cache_dir, key, len(items))  # a known key implies a valid algorithm
     if chosen is None:
-        chosen = summarize.choose(items, vectors, **knobs)
+        chosen = summarize.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
         summary_cache.save_choice(s.cache_dir, key, chosen)
     return summarize.summary_of(items, chosen)
 
@@ -114,14 +150,15 @@ def write_digest(digest: Digest, out_dir: str) -> list[Path]:
 
 @task(name="select-new-articles", retries=2, retry_delay_seconds=1)
 def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
-    """Keep the articles no earlier digest covered (by id and by content)."""
+    """Keep the articles no earlier digest covered (by id and by content; a feed item only when updated materially)."""
     from summarizer import novelty
     from summarizer.state import StateStore
 
     hashes = {a.id: novelty.article_hash(a) for a in articles}
     with StateStore(Path(state_path)) as store:
         unseen = store.unseen_contents(hashes)
-    fresh = novelty.new_articles(articles, set(hashes) - unseen)
+        versions = store.item_versions(a.feed_item for a in articles if a.feed_item)
+    fresh = novelty.new_articles(articles, set(hashes) - unseen, versions)
     log.info("%d of %d articles are new since the last digest", len(fresh), len(articles))
     return fresh
 
@@ -140,7 +177,7 @@ def select_new_statements(
         reported = store.reported_statements()
     reported_vectors = None
     if reported:
-        embedder = embedder_for(settings.model, settings.batch_size)
+        embedder = embedder_for(settings.model, settings.batch_size, settings.embed_precision)
         reported_vectors = embed.encode_cached(embedder, [t for _, t in reported], settings.cache_dir).vectors
     split = novelty.new_statements(
         merged,
@@ -156,9 +193,15 @@ def select_new_statements(
 
 @task(name="record-digest", retries=2, retry_delay_seconds=1)
 def record_digest(
-    digest: Digest, out_dir: str, articles: Sequence[Article], merged: Sequence[MergedStatement], state_path: str
+    digest: Digest,
+    out_dir: str,
+    articles: Sequence[Article],
+    merged: Sequence[MergedStatement],
+    state_path: str,
+    email: bool = False,
 ) -> str:
-    """Remember what this digest covered, so the next `--new` digest covers only what came after."""
+    """Remember what this digest covered, so the next `--new` digest covers only what came after (and,
+    with `email`, that it is owed to the subscribers until every one has it)."""
     from summarizer import novelty
     from summarizer.outputs import digest_id
     from summarizer.state import StateStore
@@ -172,5 +215,8 @@ def record_digest(
             articles={a.id: (novelty.article_hash(a), a.path) for a in articles},
             statements=wordings,
             json_path=str(Path(out_dir) / "digest.json"),
+            day=digest.run.as_of,
+            items={a.feed_item: (novelty.article_hash(a), a.text) for a in articles if a.feed_item},
+            mail_requested=email,
         )
     return ident

@@ -44,6 +44,12 @@ def members_of_summit(merged: Sequence[MergedStatement], summit: Summit) -> list
 Summarized = TypeVar("Summarized", Summit, Theme)
 
 
+def left_out(merged: Sequence[MergedStatement], members: Sequence[Sequence[int]]) -> tuple[str, ...]:
+    """Ids of the merged statements in no theme (`members`: each theme's indices into `merged`), in input order."""
+    inside = {i for m in members for i in m}
+    return tuple(m.id for i, m in enumerate(merged) if i not in inside)
+
+
 def with_summaries(records: Sequence[Summarized], summaries: Sequence[Sequence[SummaryItem]]) -> list[Summarized]:
     """Each summit or theme with its "No time to read?" summary (given in the same order)."""
     return [r.model_copy(update={"summary": tuple(s)}) for r, s in zip(records, summaries, strict=True)]

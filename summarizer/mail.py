@@ -9,10 +9,20 @@ and before 'sent' was committed can resend that one message (at-least-once, neve
 the same deterministic Message-ID, so mail systems that de-duplicate by Message-ID show it once.
 Transient errors (connection refused, timeouts, 4xx) are retried in rounds with backoff, so one broken
 address never holds up the others; permanent ones (5xx, e.g. unknown recipient) are recorded, not retried.
+
+A digest whose emailing was asked for stays owed (`StateStore.owed_mail`) until every subscriber had it
+or failed for good; `send_owed` delivers what is owed, so a day the mail server refused everything is
+delivered by the next run, to those who had subscribed by then (never twice: the ledger decides).
+
+Unsubscribing: each message carries a List-Unsubscribe header (RFC 2369) and a footer that say the same
+thing: the `unsubscribe` setting (a mailto: address the operator reads, or an https:// URL that
+unsubscribes, then also List-Unsubscribe-Post for one-click, RFC 8058), else mailto: the From address.
+The operator removes each requester with `nttr subscribers remove ADDRESS`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -26,6 +36,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.networks import validate_email
@@ -33,9 +44,10 @@ from pydantic_core import PydanticCustomError
 
 from filelock import FileLock, Timeout
 
-from summarizer.errors import ConfigError, StateError
+from summarizer.errors import ConfigError, NttrError, StateError
 
 from summarizer.models import Digest
+from summarizer.outputs import read_digest
 from summarizer.render import digest_date, html_env, one_line, plural, safe_url, text_env
 from summarizer.settings import Settings
 from summarizer.state import StateStore
@@ -46,7 +58,6 @@ log = logging.getLogger("nttr.mail")
 SenderFn = Callable[[EmailMessage], None]
 """Sends one message; raises smtplib / OSError exceptions on failure."""
 
-UNSUBSCRIBE = "reply 'unsubscribe' or run: nttr subscribers remove {email}"
 
 
 class Outcome(BaseModel):
@@ -110,6 +121,24 @@ def valid_sender(sender: str | None) -> str:
         raise ConfigError(f"setting email_from (NTTR_EMAIL_FROM): {header_text(sender)!r} is not an email address") from None
 
 
+def unsubscribe_for(target: str | None, sender: str, email: str) -> tuple[str, bool, str]:
+    """(List-Unsubscribe value, whether it is one-click, footer sentence) for one subscriber.
+
+    `target` is the `unsubscribe` setting: mailto:ADDRESS, or an http(s) URL where {email} stands for the
+    subscriber's address; None means mailto: the From address.
+    """
+    target = header_text(target or f"mailto:{sender}")
+    if target.lower().startswith("mailto:"):
+        mailbox = target[len("mailto:"):].split("?")[0]
+        return (
+            f"<mailto:{mailbox}?subject=unsubscribe>",
+            False,
+            f"use your mail program's Unsubscribe button, or write to {mailbox} with the subject \"unsubscribe\".",
+        )
+    url = target.replace("{email}", quote(email, safe="@"))
+    return f"<{url}>", url.lower().startswith("https://"), f"open {url}"  # RFC 8058: one-click is https only
+
+
 def _address(email: str, name: str | None = None) -> Address:
     local, _, domain = header_text(email).rpartition("@")
     return Address(display_name=header_text(name or ""), username=local, domain=domain)
@@ -122,9 +151,14 @@ def build_message(
     sender: str,
     digest_url: str | None = None,
     digest_id: str | None = None,
+    unsubscribe: str | None = None,
 ) -> EmailMessage:
-    """One subscriber's email: plain text + HTML alternatives of the summits and themes they follow."""
+    """One subscriber's email: plain text + HTML alternatives of the summits and themes they follow.
+
+    `unsubscribe` is the `unsubscribe` setting (see `unsubscribe_for`).
+    """
     sender = valid_sender(sender)
+    list_unsubscribe, one_click, how = unsubscribe_for(unsubscribe, sender, subscriber.email)
     mine = filter_digest(digest, subscriber)
     context = {
         "digest": mine,
@@ -135,19 +169,45 @@ def build_message(
         "subscriber": subscriber,
         "follows": bool(subscriber.themes or subscriber.summits),
         "digest_url": safe_url(digest_url),
-        "unsubscribe": UNSUBSCRIBE.format(email=subscriber.email),
+        "unsubscribe": how,
     }
+    msg = _headers(digest, subscriber, sender, digest_id, subject_for(mine), list_unsubscribe, one_click)
+    msg.set_content(text_env().get_template("email.txt.j2").render(context))
+    msg.add_alternative(html_env().get_template("email.html.j2").render(context), subtype="html")
+    return msg
+
+
+def build_nothing_new(
+    digest: Digest, subscriber: Subscriber, *, sender: str, digest_id: str | None = None, unsubscribe: str | None = None
+) -> EmailMessage:
+    """The one-line email of a day with nothing new for this subscriber (setting `email_nothing_new`)."""
+    sender = valid_sender(sender)
+    list_unsubscribe, one_click, how = unsubscribe_for(unsubscribe, sender, subscriber.email)
+    subject = header_text(f"No time to read? {digest_date(digest)}: nothing new")
+    msg = _headers(digest, subscriber, sender, digest_id, subject, list_unsubscribe, one_click)
+    what = "in what you follow " if subscriber.themes or subscriber.summits else ""
+    msg.set_content(
+        f"Nothing new {what}since the last digest.\n\n-- \n"
+        f"You get this because {subscriber.email} subscribed to \"No time to read?\".\nTo unsubscribe, {how}\n"
+    )
+    return msg
+
+
+def _headers(
+    digest: Digest, subscriber: Subscriber, sender: str, digest_id: str | None, subject: str,
+    list_unsubscribe: str, one_click: bool,
+) -> EmailMessage:
     msg = EmailMessage()
-    msg["Subject"] = subject_for(mine)
+    msg["Subject"] = subject
     msg["From"] = _address(sender, "No time to read?")
     msg["To"] = _address(subscriber.email, subscriber.name)
     when = digest.run.generated_at or dt.datetime.now(dt.timezone.utc)
     msg["Date"] = format_datetime(when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc))
     msg["Message-ID"] = message_id(digest_id or digest_date(digest), subscriber.email, sender)
-    msg["List-Unsubscribe"] = f"<mailto:{header_text(sender)}?subject=unsubscribe>"
+    msg["List-Unsubscribe"] = list_unsubscribe
+    if one_click:
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text_env().get_template("email.txt.j2").render(context))
-    msg.add_alternative(html_env().get_template("email.html.j2").render(context), subtype="html")
     return msg
 
 
@@ -217,10 +277,15 @@ def send_digest(
     workers: int = 4,
     sleep: Callable[[float], None] = time.sleep,
     lock_timeout: float = 60.0,
+    since_before: dt.datetime | None = None,
+    before_each: Callable[[], None] | None = None,
 ) -> DeliveryReport:
     """Send the digest to every active subscriber not yet 'sent' for it, recording each result at once.
 
-    Two sends over one state store never overlap (a file lock next to it): the second waits, then refuses.
+    `since_before`: only to those subscribed before then (a late delivery goes to whom it was owed).
+    `before_each` is called before each message is started (a test hook). When no transient failure is
+    left, the digest is no longer owed. Two sends over one state store never overlap (a file lock next to
+    it): the second waits, then refuses.
     """
     lock = FileLock(str(store.path.parent / "nttr-send.lock"), timeout=lock_timeout)
     try:
@@ -229,9 +294,42 @@ def send_digest(
         raise StateError(f"another nttr send is delivering from {store.path.parent}; wait for it to finish") from None
     try:
         return _send(digest, digest_id, store, settings, sender_fn=sender_fn, out_dir=out_dir,
-                     digest_url=digest_url, retries=retries, backoff=backoff, workers=workers, sleep=sleep)
+                     digest_url=digest_url, retries=retries, backoff=backoff, workers=workers, sleep=sleep,
+                     since_before=since_before, before_each=before_each)
     finally:
         lock.release()
+
+
+def send_owed(
+    store: StateStore,
+    settings: Settings,
+    *,
+    sender_fn: SenderFn | None = None,
+    skip: Sequence[str] = (),
+    **options: object,
+) -> list[DeliveryReport]:
+    """Deliver every digest still owed to subscribers (oldest first), except those in `skip`.
+
+    Each goes only to whoever had subscribed when its emailing was asked for and has not had it. An owed
+    digest whose digest.json is gone cannot be sent: that is logged and it is no longer owed.
+    """
+    reports = []
+    for record in store.owed_mail():
+        if record.id in skip:
+            continue
+        try:
+            digest = read_digest(Path(record.json_path).parent if record.json_path else Path(record.out_dir))
+        except NttrError as exc:
+            log.warning("digest %s of %s cannot be delivered late: %s", record.id, record.date, exc)
+            store.finish_mail(record.id)
+            continue
+        log.info("delivering the digest of %s (%s) owed since %s", record.date, record.id,
+                 record.mail_requested_at.isoformat(timespec="seconds") if record.mail_requested_at else "?")
+        reports.append(
+            send_digest(digest, record.id, store, settings, sender_fn=sender_fn, out_dir=record.out_dir,
+                        since_before=record.mail_requested_at, **options)  # type: ignore[arg-type]
+        )
+    return reports
 
 
 def _send(
@@ -247,26 +345,33 @@ def _send(
     backoff: float,
     workers: int,
     sleep: Callable[[float], None],
+    since_before: dt.datetime | None,
+    before_each: Callable[[], None] | None,
 ) -> DeliveryReport:
     send = sender_fn or smtp_sender(settings)
     secret = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     sender = valid_sender(settings.email_from)
     store.ensure_digest(digest_id, out_dir)
+    store.request_mail(digest_id)
+    sent_to = {d.email.casefold() for d in store.deliveries(digest_id) if d.status == "sent"}
     already, nothing, pending = [], [], []
-    for sub in store.subscribers(active_only=True):
-        entry = store.delivery(digest_id, sub.email)
-        if entry is not None and entry.status == "sent":
+    for sub in store.subscribers(active_only=True, since_before=since_before):
+        if sub.email.casefold() in sent_to:
             already.append(sub.email)
             continue
         mine = filter_digest(digest, sub)
+        common = {"sender": sender, "digest_id": digest_id, "unsubscribe": settings.unsubscribe}
         if not mine.summits and not mine.themes:
             nothing.append(sub.email)
+            if settings.email_nothing_new:
+                pending.append((sub.email, build_nothing_new(digest, sub, **common)))
             continue
-        msg = build_message(digest, sub, sender=sender, digest_url=digest_url, digest_id=digest_id)
-        pending.append((sub.email, msg))
+        pending.append((sub.email, build_message(digest, sub, digest_url=digest_url, **common)))
 
     def attempt(item: tuple[str, EmailMessage]) -> Outcome:
         email, msg = item
+        if before_each is not None:
+            before_each()
         if not store.start_delivery(digest_id, email):
             return Outcome(email=email, status="skipped")
         try:
@@ -291,7 +396,10 @@ def _send(
         if round_no:
             sleep(backoff * 2 ** (round_no - 1))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes = list(pool.map(attempt, pending))
+            # Each attempt runs in a copy of the caller's context, so whatever the caller's logging relies on
+            # (a Prefect run's log handler) still knows which run a line belongs to.
+            futures = [pool.submit(contextvars.copy_context().run, attempt, item) for item in pending]
+            outcomes = [f.result() for f in futures]
         pending = []
         for out in outcomes:
             if out.status == "sent":
@@ -304,6 +412,13 @@ def _send(
                 if not out.permanent:
                     pending.append((out.email, messages[out.email]))
     failed = tuple(sorted(final.values(), key=lambda o: o.email.casefold()))
+    if all(o.permanent for o in failed):
+        store.finish_mail(digest_id)
+    if sent or failed:
+        log.info(
+            "digest %s: sent %d, failed %d%s", digest_id, len(sent), len(failed),
+            " (will retry at the next run)" if any(not o.permanent for o in failed) else "",
+        )
     return DeliveryReport(
         digest_id=digest_id,
         sent=tuple(sorted(sent, key=str.casefold)),

@@ -55,6 +55,8 @@ class Article(Record):
     spans: tuple[Span, ...] = ()
     """Stretches of `text` that only some of `sources` carry (a copy's own lede, a passage a copy cut);
     everything else is carried by every source."""
+    feed_item: str | None = None
+    """For an article read from a feed: the feed and the entry's id; a later version of the entry shares it."""
 
     @property
     def source(self) -> Source:
@@ -198,6 +200,8 @@ class RunInfo(Record):
     new_only: bool = False
     since: dt.date | None = None
     until: dt.date | None = None
+    as_of: dt.date | None = None
+    """The day the digest is for: `nttr run --as-of`, else the day it was made in the settings' time zone."""
 
 
 class Digest(Record):

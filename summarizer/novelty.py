@@ -7,7 +7,13 @@ earlier digests covered, and the caller records what this digest covers:
     store.reported_statement_keys(), store.reported_statements()      -> what was already reported
 
 An article is new when neither its id nor its cleaned body was covered before (a moved or renamed file is
-not news). A statement is new unless an earlier digest reported it: the same normalised text
+not news). An article read from a feed is a version of a feed item (`Article.feed_item`, the entry's guid):
+once a version was reported, a later one is news only when its text changed materially, that is when a
+word-level diff against the reported version finds at least MATERIAL_WORDS (8) words added or replaced,
+about one sentence of news (the summarizer's shortest). A spelling fix, a corrected figure, a new time
+stamp or byline, or a deleted paragraph is the same article; the next material change is measured
+against the version reported, so small edits that add up do count. Of a materially updated article only
+the statements no digest reported before are news (below). A statement is new unless an earlier digest reported it: the same normalised text
 (`summarizer.state.statement_key`), or a near-duplicate (cosine >= the dedup threshold against the
 vectors of the reported statements). The same statement arriving again from a new outlet only adds a
 source; it is not news.
@@ -16,9 +22,11 @@ source; it is not news.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -28,13 +36,19 @@ from summarizer.models import Article, MergedStatement
 from summarizer.state import statement_key
 
 __all__ = [
+    "MATERIAL_WORDS",
     "NewStatements",
     "article_hash",
+    "changed_words",
+    "is_material_update",
     "new_articles",
     "new_statements",
     "reported_keys_of",
     "within",
 ]
+
+MATERIAL_WORDS = 8
+"""Words added or replaced for an update of a feed item to be news: one sentence's worth."""
 
 ROW_CHUNK = 512
 COL_CHUNK = 8192
@@ -48,15 +62,38 @@ def article_hash(article: Article) -> str:
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def new_articles(articles: Sequence[Article], seen_ids: Collection[str]) -> list[Article]:
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+
+
+def changed_words(old: str, new: str) -> int:
+    """How many words of `new` were added or replaced against `old` (case, spacing, punctuation ignored)."""
+    matcher = difflib.SequenceMatcher(a=_words(old), b=_words(new), autojunk=False)
+    return sum(j2 - j1 for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace"))
+
+
+def is_material_update(old: str, new: str, *, min_words: int = MATERIAL_WORDS) -> bool:
+    """Whether a new version of a feed item is news: at least `min_words` words added or replaced."""
+    return changed_words(old, new) >= min_words
+
+
+def new_articles(
+    articles: Sequence[Article], seen_ids: Collection[str], versions: Mapping[str, str] | None = None
+) -> list[Article]:
     """The articles not covered by an earlier digest, in input order.
 
     `seen_ids` are ids an earlier digest covered (for example the complement of
     `StateStore.unseen_contents(...)`). An article collapsed with identical copies is seen when the article
-    or any of its copies was seen.
+    or any of its copies was seen. `versions` ({feed item: text reported}, `StateStore.item_versions`)
+    makes an unseen version of a reported feed item new only when it is a material update.
     """
     seen = set(seen_ids)
-    return [a for a in articles if a.id not in seen and not any(c.article_id in seen for c in a.copies)]
+    versions = versions or {}
+    fresh = [a for a in articles if a.id not in seen and not any(c.article_id in seen for c in a.copies)]
+    return [
+        a for a in fresh
+        if a.feed_item is None or a.feed_item not in versions or is_material_update(versions[a.feed_item], a.text)
+    ]
 
 
 class NewStatements(BaseModel):

@@ -75,7 +75,9 @@ def md_url(url: str) -> str:
 
 
 def digest_date(digest: Digest) -> str:
-    """The digest's date: the day it was generated, else its latest summit date, else 'undated'."""
+    """The digest's date: the day it is for, else the day it was generated, else its latest summit date."""
+    if digest.run.as_of is not None:
+        return digest.run.as_of.isoformat()
     if digest.run.generated_at is not None:
         return digest.run.generated_at.date().isoformat()
     dates = sorted(s.date for s in digest.summits if s.date)

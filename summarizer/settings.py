@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
+    embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="auto: bfloat16 where the CPU has it natively (half the time), else float32."
+    )
+    prefect_server: Literal["background", "temporary"] = Field(
+        "background", description="Without PREFECT_API_URL: a local server kept running, or a temporary one per run."
+    )
+    prefect_server_idle_hours: float = Field(
+        12.0, ge=0, le=8760, description="The background server stops after this many hours unused (0: never)."
+    )
     fetch_timeout: float = Field(10.0, gt=0, le=600, description="Seconds to wait for a feed or page over HTTP.")
     fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed or page after a 5xx or a timeout.")
 
@@ -54,6 +63,21 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     email_from: str | None = Field(None, description="The From address of digest emails; needed to send.")
+    unsubscribe: str | None = Field(
+        None,
+        description="Where an unsubscribe request goes: mailto:ADDRESS (a mailbox you read) or an https:// URL "
+        "({email} is replaced by the address); default mailto: the From address.",
+    )
+    email_nothing_new: bool = Field(False, description="On a day with nothing new for them, send a one-line email.")
+    retention_days: int = Field(90, ge=1, le=36500, description="`nttr prune` forgets digests older than this.")
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe_target(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not value.lower().startswith(("mailto:", "https://", "http://")):
+            raise ValueError(f"{value!r} is neither mailto:ADDRESS nor an http(s):// URL")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -295,7 +295,8 @@ def _date_candidates(texts: list[str], base: dt.date | None, kind: str | None,
             if _OTHER.search(before):
                 continue
             dateline = n < LEAD and _DATELINE_BEFORE.match(text[:start])
-            if n < 8 and not dateline and (len(text) - (end - start) <= 25 or _STAMP.search(text) or re.match(r"By\s", text)):
+            short = len(text) - (end - start) <= 25 and not event  # "23 November 2023, 14:05", not "Leaders met on ..."
+            if n < 8 and not dateline and (short or _STAMP.search(text) or re.match(r"By\s", text)):
                 continue  # the page's own time stamp or byline: when it was published, not when the meeting was
             other_kind = _kind_before(before)
             if other_kind and not same_kind(other_kind, kind):

@@ -2,6 +2,10 @@
 
 Schema changes are ordered migrations in `MIGRATIONS`; `PRAGMA user_version` is the number applied.
 Each public method is one transaction. `run_lock` keeps two runs from sharing a data folder.
+
+It grows with what was seen: one row per digest, per new article (and per version of a feed item, with
+its text, to tell a later update from news), per reported statement, and per email sent. `prune` drops
+the digests dated before a cutoff with everything recorded under them; subscribers are kept.
 """
 
 from __future__ import annotations
@@ -66,7 +70,25 @@ MIGRATIONS: list[str] = [
         UNIQUE (digest_id, email)
     );
     """,
+    # 2: daily digests (their day; whether their email is requested, and done), versions of feed items,
+    #    and indexes by digest for pruning.
+    """
+    ALTER TABLE digests ADD COLUMN day TEXT;
+    ALTER TABLE digests ADD COLUMN mail_requested_at TEXT;
+    ALTER TABLE digests ADD COLUMN mail_done_at TEXT;
+    CREATE TABLE items (
+        key           TEXT PRIMARY KEY,
+        content_hash  TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        digest_id     TEXT NOT NULL REFERENCES digests(id)
+    );
+    CREATE INDEX items_by_digest ON items(digest_id);
+    CREATE INDEX articles_by_digest ON articles(first_digest);
+    CREATE INDEX statements_by_digest ON statements(digest_id);
+    """,
 ]
+
+_DIGEST_COLUMNS = "id, created_at, out_dir, json_path, day, mail_requested_at, mail_done_at"
 
 
 class DigestRecord(BaseModel):
@@ -78,6 +100,37 @@ class DigestRecord(BaseModel):
     created_at: dt.datetime
     out_dir: str
     json_path: str | None = None
+    day: dt.date | None = None
+    """The day a daily (`--new`) digest is for."""
+    mail_requested_at: dt.datetime | None = None
+    """When its emailing was first asked for; None when it is not to be emailed."""
+    mail_done_at: dt.datetime | None = None
+    """When every subscriber had it (or failed for good); None while deliveries are owed."""
+
+    @property
+    def date(self) -> dt.date:
+        """Its day, else the day it was made (UTC)."""
+        return self.day or self.created_at.date()
+
+
+class PruneReport(BaseModel):
+    """What `StateStore.prune` removed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    before: dt.date
+    digests: int = 0
+    articles: int = 0
+    items: int = 0
+    statements: int = 0
+    deliveries: int = 0
+
+
+def _record(row: tuple) -> DigestRecord:
+    return DigestRecord(
+        id=row[0], created_at=row[1], out_dir=row[2], json_path=row[3], day=row[4],
+        mail_requested_at=row[5], mail_done_at=row[6],
+    )
 
 
 class Delivery(BaseModel):
@@ -101,7 +154,12 @@ def statement_key(text: str) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    # Microseconds: "subscribed before this digest was emailed" must hold within one second too.
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
@@ -233,18 +291,37 @@ class StateStore:
         statements: Iterable[str] = (),
         vector_ids: Mapping[str, str] | None = None,
         json_path: Path | str | None = None,
+        day: dt.date | None = None,
+        items: Mapping[str, tuple[str, str]] | None = None,
+        mail_requested: bool = False,
     ) -> DigestRecord:
         """Record a written digest with the articles ({id: (content_hash, path)}) and statements it covered.
 
-        Articles and statements already recorded keep their first digest; recording twice changes nothing.
+        `items` ({feed item: (content_hash, text)}) are the versions of feed items it reported: they replace
+        earlier versions. `mail_requested` notes, in the same transaction, that it is to be emailed (so a crash
+        before the emailing ends leaves it owed). Articles and statements already recorded keep their first
+        digest; recording twice changes nothing.
         """
         created = _now()
         vector_ids = vector_ids or {}
         with self._tx() as db:
             db.execute(
-                "INSERT INTO digests (id, created_at, out_dir, json_path) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET out_dir = excluded.out_dir, json_path = excluded.json_path",
-                (digest_id, created, str(out_dir), None if json_path is None else str(json_path)),
+                "INSERT INTO digests (id, created_at, out_dir, json_path, day) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET out_dir = excluded.out_dir, json_path = excluded.json_path, "
+                "day = coalesce(excluded.day, day)",
+                (digest_id, created, str(out_dir), None if json_path is None else str(json_path),
+                 None if day is None else day.isoformat()),
+            )
+            if mail_requested:
+                db.execute(
+                    "UPDATE digests SET mail_requested_at = coalesce(mail_requested_at, ?) WHERE id = ?",
+                    (created, digest_id),
+                )
+            db.executemany(
+                "INSERT INTO items (key, content_hash, text, digest_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET content_hash = excluded.content_hash, text = excluded.text, "
+                "digest_id = excluded.digest_id",
+                [(key, h, text, digest_id) for key, (h, text) in sorted((items or {}).items())],
             )
             db.executemany(
                 "INSERT OR IGNORE INTO articles (id, content_hash, path, first_digest) VALUES (?, ?, ?, ?)",
@@ -272,18 +349,97 @@ class StateStore:
     def digest(self, digest_id: str) -> DigestRecord | None:
         """One digest's record, or None."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT id, created_at, out_dir, json_path FROM digests WHERE id = ?", (digest_id,)
-            ).fetchone()
-        return None if row is None else DigestRecord(id=row[0], created_at=row[1], out_dir=row[2], json_path=row[3])
+            row = self._db.execute(f"SELECT {_DIGEST_COLUMNS} FROM digests WHERE id = ?", (digest_id,)).fetchone()
+        return None if row is None else _record(row)
 
     def digests(self) -> list[DigestRecord]:
         """Every recorded digest, oldest first."""
         with self._lock:
+            rows = self._db.execute(f"SELECT {_DIGEST_COLUMNS} FROM digests ORDER BY created_at, rowid").fetchall()
+        return [_record(r) for r in rows]
+
+    def daily_digest_in(self, out_dir: Path | str) -> DigestRecord | None:
+        """The daily (`--new`) digest recorded as written into `out_dir` (compared as resolved paths), if any."""
+        target = Path(out_dir).resolve()
+        with self._lock:
             rows = self._db.execute(
-                "SELECT id, created_at, out_dir, json_path FROM digests ORDER BY created_at, rowid"
+                f"SELECT {_DIGEST_COLUMNS} FROM digests WHERE day IS NOT NULL ORDER BY created_at DESC, rowid DESC"
             ).fetchall()
-        return [DigestRecord(id=r[0], created_at=r[1], out_dir=r[2], json_path=r[3]) for r in rows]
+        return next((_record(r) for r in rows if Path(r[2]).resolve() == target), None)
+
+    def item_versions(self, keys: Iterable[str]) -> dict[str, str]:
+        """{feed item: text of its version last reported} for the items an earlier digest reported."""
+        wanted = sorted(set(keys))
+        with self._lock:
+            return {
+                key: text
+                for chunk in _chunks(wanted)
+                for key, text in self._db.execute(
+                    f"SELECT key, text FROM items WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                )
+            }
+
+    # -- owed email ---------------------------------------------------------------------------------
+
+    def request_mail(self, digest_id: str) -> DigestRecord:
+        """Note that a digest is to be emailed (kept from the first request) and not yet done."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE digests SET mail_requested_at = coalesce(mail_requested_at, ?), mail_done_at = NULL "
+                "WHERE id = ?",
+                (_now(), digest_id),
+            )
+        record = self.digest(digest_id)
+        if record is None:
+            raise StateError(f"{self.path}: no digest {digest_id} recorded; record it before emailing it")
+        return record
+
+    def finish_mail(self, digest_id: str) -> None:
+        """Note that every subscriber owed a digest had it, or failed for good."""
+        with self._tx() as db:
+            db.execute("UPDATE digests SET mail_done_at = ? WHERE id = ?", (_now(), digest_id))
+
+    def owed_mail(self) -> list[DigestRecord]:
+        """Digests whose emailing was asked for and is not done (a refusing server, a crash), oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_DIGEST_COLUMNS} FROM digests WHERE mail_requested_at IS NOT NULL AND mail_done_at IS NULL "
+                "ORDER BY coalesce(day, created_at), created_at, rowid"
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    # -- growth and retention -----------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, and the database's size in bytes (`bytes`), for watching growth."""
+        tables = ("digests", "articles", "items", "statements", "subscribers", "deliveries")
+        with self._lock:
+            out = {t: int(self._db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+            pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+            free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+            size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        out["bytes"] = int((pages - free) * size)
+        return out
+
+    def prune(self, before: dt.date) -> PruneReport:
+        """Forget every digest dated before `before` and what was recorded under it; then compact the file.
+
+        An article, statement or item version recorded only by a forgotten digest is forgotten with it: it
+        would be news again if it came back, so keep more days than any feed keeps its items.
+        """
+        cutoff = before.isoformat()
+        old = "SELECT id FROM digests WHERE coalesce(day, substr(created_at, 1, 10)) < ?"
+        counts: dict[str, int] = {}
+        with self._tx() as db:
+            for table, column in (("deliveries", "digest_id"), ("items", "digest_id"),
+                                  ("statements", "digest_id"), ("articles", "first_digest")):
+                counts[table] = db.execute(f"DELETE FROM {table} WHERE {column} IN ({old})", (cutoff,)).rowcount
+            counts["digests"] = db.execute(f"DELETE FROM digests WHERE id IN ({old})", (cutoff,)).rowcount
+        if counts["digests"]:
+            with self._lock:
+                self._db.execute("VACUUM")  # give the space back to the file system
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return PruneReport(before=before, **counts)
 
     def last_digest(self) -> DigestRecord | None:
         """The most recently recorded digest, or None."""
@@ -311,18 +467,22 @@ class StateStore:
         with self._tx() as db:
             return db.execute("DELETE FROM subscribers WHERE email = ?", (email.strip(),)).rowcount > 0
 
-    def subscribers(self, *, active_only: bool = True) -> list[Subscriber]:
-        """Subscribers sorted by address (only active ones unless told otherwise)."""
+    def subscribers(self, *, active_only: bool = True, since_before: dt.datetime | None = None) -> list[Subscriber]:
+        """Subscribers sorted by address (only active ones unless told otherwise; with `since_before`, only
+        those who subscribed before that moment)."""
         sql = "SELECT email, name, themes, summits, created_at, active FROM subscribers"
         if active_only:
             sql += " WHERE active = 1"
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY email COLLATE NOCASE").fetchall()
-        return [
+        subs = [
             Subscriber(email=r[0], name=r[1], themes=json.loads(r[2]), summits=json.loads(r[3]),
                        created_at=r[4], active=bool(r[5]))
             for r in rows
         ]
+        if since_before is not None:
+            subs = [s for s in subs if s.created_at is None or _aware(s.created_at) <= _aware(since_before)]
+        return subs
 
     # -- delivery ledger ----------------------------------------------------------------------------
 

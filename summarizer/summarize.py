@@ -7,12 +7,14 @@ The chosen sentences are put in reading order: source date, then article, then p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from summarizer.algorithms import Algorithm, get_algorithm
-from summarizer.algorithms.coherence import reading_order
 from summarizer.models import MergedStatement, SummaryItem
+
+if TYPE_CHECKING:
+    from summarizer.algorithms import Algorithm
 
 
 def choose(
@@ -28,6 +30,10 @@ def choose(
     Rows of `vectors` are the items' L2-normalised embeddings. The chosen sentences stay within
     `budget_words` words and no two have cosine similarity above `max_similarity`.
     """
+    # Imported here: a rerun served from the summary cache never imports the algorithms (sumy, NLTK).
+    from summarizer.algorithms import get_algorithm
+    from summarizer.algorithms.coherence import reading_order
+
     chosen_algorithm = get_algorithm(algorithm) if isinstance(algorithm, str) else algorithm
     if len(items) == 0:
         return []

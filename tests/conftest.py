@@ -19,6 +19,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
+# `nttr run` leaves a Prefect server running per data folder; should a test session die before it stops
+# them (see stop_background_servers), they stop by themselves after 15 minutes unused.
+os.environ.setdefault("NTTR_PREFECT_SERVER_IDLE_HOURS", "0.25")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_background_servers(tmp_path_factory: pytest.TempPathFactory):
+    """Stop every background Prefect server that a test's `nttr run` started under this session's temp folders."""
+    yield
+    from flows.server import FOLDER, RECORD, stop_server
+
+    for record in tmp_path_factory.getbasetemp().glob(f"**/{FOLDER}/{RECORD}"):
+        stop_server(record.parent.parent, timeout=10)
 
 
 @pytest.fixture(autouse=True)

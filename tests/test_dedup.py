@@ -77,3 +77,65 @@ def test_merge_statements_is_deterministic(fake_embedder) -> None:
     two = merge_statements(list(sts), vecs.copy(), arts)
     assert one[0] == two[0] and np.array_equal(one[1], two[1])
     assert one[0][0].representative.article_id == "a"
+
+
+# -- past EXACT_LIMIT rows: an approximate index proposes pairs, each checked exactly -----------------------------
+
+from summarizer import dedup  # noqa: E402
+from summarizer.evaluation.bench import synthetic_vectors  # noqa: E402
+from summarizer.neighbours import approximate_pairs  # noqa: E402
+
+
+def merges(groups: list[list[int]]) -> set[tuple[int, int]]:
+    """(member, leader) for every member that is not its group's leader."""
+    return {(m, g[0]) for g in groups for m in g[1:]}
+
+
+@pytest.fixture(scope="module")
+def near_duplicates() -> np.ndarray:
+    return synthetic_vectors(6000, seed=3)
+
+
+def test_approximate_groups_find_the_exact_merges(near_duplicates, monkeypatch) -> None:
+    exact = near_duplicate_groups(near_duplicates, threshold=0.87)
+    monkeypatch.setattr(dedup, "EXACT_LIMIT", 0)
+    approximate = near_duplicate_groups(near_duplicates, threshold=0.87)
+    want, got = merges(exact), merges(approximate)
+    assert len(want) > 500  # the set has many merges, many of them near the threshold
+    assert len(got & want) >= 0.99 * len(want)
+
+
+def test_approximate_pairs_are_all_at_or_above_the_threshold(near_duplicates) -> None:
+    rows, cols = approximate_pairs(near_duplicates, 0.87)
+    sims = np.sum(near_duplicates[rows] * near_duplicates[cols], axis=1)
+    assert rows.size and sims.min() >= 0.87 - 1e-6 and np.all(rows < cols)
+
+
+def test_approximate_pairs_are_the_same_run_after_run(near_duplicates) -> None:
+    one, two = approximate_pairs(near_duplicates, 0.87), approximate_pairs(near_duplicates.copy(), 0.87)
+    assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_approximate_pairs_do_not_depend_on_the_thread_count(near_duplicates) -> None:
+    import faiss
+
+    threads = faiss.omp_get_max_threads()
+    try:
+        faiss.omp_set_num_threads(1)
+        one = approximate_pairs(near_duplicates, 0.87)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    two = approximate_pairs(near_duplicates, 0.87)
+    assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_repeats_merge_only_within_one_event_when_events_are_given() -> None:
+    arts = [art("a", "a.txt", "x"), art("b", "b.txt", "y"), art("c", "c.txt", "z")]
+    same = "Iran joined the bloc at the summit in Dushanbe."
+    sts = [st("a", same, 0), st("b", same, 0), st("c", same, 0)]
+    vecs = unit([1, 0, 0], [1, 0, 0], [1, 0, 0])
+    across, _ = merge_statements(sts, vecs, arts, threshold=0.9)
+    within, wv = merge_statements(sts, vecs, arts, threshold=0.9, event_of={"a": "2021", "b": "2023", "c": "2023"})
+    assert [[s.article_id for s in m.sources] for m in across] == [["a", "b", "c"]]
+    assert [[s.article_id for s in m.sources] for m in within] == [["a"], ["b", "c"]]
+    assert [m.representative.article_id for m in within] == ["a", "b"] and wv.shape == (2, 3)

@@ -56,3 +56,72 @@ def test_real_model_loads_offline_and_encodes_unit_vectors(real_embedder) -> Non
     assert vectors.shape == (2, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert float(vectors[0] @ vectors[1]) > 0.7
+
+
+# -- precision: bfloat16 where the CPU has it, float32 otherwise or when bfloat16 fails ---------------------------
+
+from summarizer import embed  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("flags", "native"),
+    [("fpu avx2 avx512f avx512_bf16 avx512_vnni", True), ("fpu amx_bf16 amx_tile", True), ("fpu avx2 avx512f", False)],
+)
+def test_native_bfloat16_is_read_from_the_cpu_flags(flags: str, native: bool) -> None:
+    assert embed.native_bfloat16(f"processor\t: 0\nflags\t\t: {flags}\n") is native
+
+
+def test_auto_precision_is_float32_without_native_bfloat16(monkeypatch) -> None:
+    monkeypatch.setattr(embed, "native_bfloat16", lambda cpuinfo=None: False)
+    assert embed.resolve_precision("auto") == "float32"
+    monkeypatch.setattr(embed, "native_bfloat16", lambda cpuinfo=None: True)
+    assert embed.resolve_precision("auto") == "bfloat16"
+    assert embed.resolve_precision("float32") == "float32"
+
+
+def test_vectors_of_each_precision_are_cached_under_their_own_name() -> None:
+    assert embed.model_name("all-MiniLM-L6-v2", "float32") == "all-MiniLM-L6-v2"
+    assert embed.model_name("all-MiniLM-L6-v2", "bfloat16") == "all-MiniLM-L6-v2+bfloat16"
+
+
+class TensorlessModel:
+    """A stand-in model whose bfloat16 path fails, as an operation without a bfloat16 kernel would."""
+
+    def __init__(self) -> None:
+        self.calls: list[bool] = []
+
+    def get_embedding_dimension(self) -> int:
+        return 2
+
+    def encode(self, texts, *, convert_to_tensor=False, **kw):
+        self.calls.append(convert_to_tensor)
+        if convert_to_tensor:
+            raise RuntimeError('"addmm_impl_cpu_" not implemented for BFloat16')
+        return np.array([[3.0, 4.0]] * len(texts), dtype=np.float32)
+
+
+def test_failing_bfloat16_path_falls_back_to_float32_for_good() -> None:
+    model = TensorlessModel()
+    embedder = embed.SentenceTransformerEmbedder(model, "m", precision="bfloat16")
+    assert np.allclose(embedder.encode(["a", "b"]), [[0.6, 0.8], [0.6, 0.8]])
+    assert embedder.precision == "float32"
+    embedder.encode(["c"])
+    assert model.calls == [True, False, False]
+
+
+@pytest.mark.model
+def test_bfloat16_vectors_are_within_tolerance_of_float32(real_embedder) -> None:
+    texts = [
+        "The CSTO summit was held in Bishkek.",
+        "Leaders of the six member states signed a declaration on collective security.",
+        "Armenia did not attend.",
+    ]
+    fast = embed.SentenceTransformerEmbedder(real_embedder.model, "m", precision="bfloat16").encode(texts)
+    plain = embed.SentenceTransformerEmbedder(real_embedder.model, "m", precision="float32").encode(texts)
+    assert np.min(np.sum(fast * plain, axis=1)) > 0.9995
+
+
+def test_count_uncached_counts_distinct_texts_without_a_vector(fake_embedder, tmp_path: Path) -> None:
+    encode_cached(fake_embedder, ["known"], tmp_path)
+    assert embed.count_uncached("fake", ["known", "new", "new", "other"], tmp_path) == 2
+    assert embed.count_uncached("another-model", ["known"], tmp_path) == 1

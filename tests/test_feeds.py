@@ -137,3 +137,115 @@ def test_article_url_given_instead_of_a_feed_is_read_as_one_page(server: str) ->
 def test_feed_url_wrapped_in_a_path_still_works(server: str) -> None:
     outcome = read_inputs([Path(f"{server}/bad.xml")])
     assert outcome.problems[0].path == f"{server}/bad.xml"
+
+
+def test_a_valid_feed_with_no_entries_is_not_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "quiet.rss").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>')
+    outcome = read_inputs([tmp_path])
+    assert outcome.articles == [] and outcome.problems == []
+
+
+# -- feed items, broken feeds, big and slow responses -------------------------------------------------------------
+
+ATOM = (
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title>'
+    '<entry><id>urn:story:7</id><title>good1</title><link href="{base}/good1"/><updated>2024-11-28T10:00:00Z</updated></entry>'
+    "</feed>"
+)
+
+
+class Edge(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        import gzip
+
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/atom.xml":
+            return reply(self, 200, "application/atom+xml", ATOM.format(base=base).encode())
+        if self.path == "/gz/feed.xml":
+            body = gzip.compress(rss(base).encode())
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        if self.path in ("/news/feed.xml", "/maintenance"):
+            return reply(self, 200, "text/html", page("Down for maintenance", PARAGRAPH))
+        if self.path == "/huge":
+            self.send_response(200)
+            self.send_header("Content-Length", str(50_000_000))
+            self.end_headers()
+            return None  # declares 50 MB and sends nothing: only the header can refuse it in time
+        if self.path == "/drip":
+            self.send_response(200)
+            self.end_headers()
+            try:
+                for _ in range(100):  # a byte every 0.1 s: no single read ever times out
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return None
+        if self.path in ("/good1", "/good2"):
+            return reply(self, 200, "text/html", page("Good", PARAGRAPH))
+        return reply(self, 404, "text/plain", b"not found")
+
+
+@pytest.fixture(scope="module")
+def edge() -> Iterator[str]:
+    from tests.localhttp import serve
+
+    with serve(Edge) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_each_feed_article_names_its_feed_item_by_guid(edge: str) -> None:
+    [article] = read_feed(f"{edge}/atom.xml").articles
+    assert article.feed_item == f"{edge}/atom.xml urn:story:7"
+
+
+def test_an_entry_without_a_guid_is_named_by_its_link(result, server: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.articles[0].feed_item == f"{server}/feed.xml {server}/good1"
+
+
+def test_a_gzip_encoded_feed_is_read(edge: str) -> None:
+    assert [a.title for a in read_feed(f"{edge}/gz/feed.xml", timeout=0.5, retries=0).articles][:2] == ["good1", "good2"]
+
+
+def test_a_feed_url_serving_html_is_a_problem_not_an_article(edge: str) -> None:
+    outcome = read_feed(f"{edge}/news/feed.xml")
+    assert outcome.articles == [] and outcome.problems[0].reason == "served an HTML page, not a feed; skipped"
+
+
+def test_a_page_url_serving_html_is_still_one_article(edge: str) -> None:
+    assert [a.title for a in read_feed(f"{edge}/maintenance").articles] == ["Down for maintenance"]
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_reading(edge: str) -> None:
+    import httpx
+
+    from summarizer.feeds import FetchError, fetch
+
+    with httpx.Client(timeout=5) as client, pytest.raises(FetchError, match="50,000,000 declared"):
+        fetch(client, f"{edge}/huge", retries=0, max_bytes=1_000_000)
+
+
+def test_a_response_that_keeps_dripping_is_given_up_after_the_total_limit(edge: str) -> None:
+    import httpx
+
+    from summarizer.feeds import FetchError, fetch
+
+    started = time.monotonic()
+    with httpx.Client(timeout=1.0) as client, pytest.raises(FetchError, match="timed out"):
+        fetch(client, f"{edge}/drip", retries=0, max_seconds=1.0)
+    assert time.monotonic() - started < 3
+
+
+def test_every_feed_problem_is_logged_on_one_line(edge: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="nttr.feeds"):
+        read_feed(f"{edge}/news/feed.xml")
+    assert [r.getMessage() for r in caplog.records] == [f"{edge}/news/feed.xml: served an HTML page, not a feed; skipped"]

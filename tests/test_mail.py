@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from flows.mail_tasks import credentials_from_settings, prefect_sender, send_folder
 from summarizer.errors import ConfigError
-from summarizer.mail import build_message, describe, is_permanent, send_digest, smtp_sender, subject_for
+from summarizer.mail import build_message, describe, is_permanent, send_digest, send_owed, smtp_sender, subject_for
 from summarizer.outputs import digest_id, write_digest
 from summarizer.settings import Settings, load_settings
 from summarizer.state import StateStore
@@ -150,8 +150,31 @@ def test_a_message_names_summits_themes_sources_and_how_to_unsubscribe(digest_di
         assert "CSTO summit, Yerevan, 2022-11-23" in body and "Nuclear deterrence" in body
         assert "He urged the bloc to pursue open, constructive dialogue." in body
         assert "The Astana Times: Tokayev on the peace formula" in body and "reported by 2 outlets" in body
-        assert "nttr subscribers remove ann@example.org" in body
-    assert "reply 'unsubscribe' or run: nttr subscribers remove ann@example.org" in text
+        assert "Unsubscribe button, or write to nttr@example.org with the subject" in body
+    assert ann["List-Unsubscribe"] == "<mailto:nttr@example.org?subject=unsubscribe>"
+    assert ann["List-Unsubscribe-Post"] is None  # a mailbox is not one-click
+    assert "reply" not in text.lower()  # nothing reads replies: the footer no longer promises it
+
+
+def test_unsubscribe_setting_mailto_is_the_header_and_the_footer():
+    msg = build_message(sample_digest(), Subscriber(email="ann@example.org"), sender=SENDER,
+                        unsubscribe="mailto:leave@example.org")
+    assert msg["List-Unsubscribe"] == "<mailto:leave@example.org?subject=unsubscribe>"
+    assert "write to leave@example.org with the subject" in msg.get_body(("plain",)).get_content()
+
+
+def test_unsubscribe_setting_url_is_one_click_for_that_address():
+    msg = build_message(sample_digest(), Subscriber(email="ann+news@example.org"), sender=SENDER,
+                        unsubscribe="https://example.org/leave?who={email}")
+    url = "https://example.org/leave?who=ann%2Bnews@example.org"
+    assert msg["List-Unsubscribe"] == f"<{url}>"
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"To unsubscribe, open {url}" in msg.get_body(("plain",)).get_content()
+
+
+def test_unsubscribe_setting_must_be_mailto_or_a_url():
+    with pytest.raises(ConfigError, match="NTTR_UNSUBSCRIBE"):
+        load_settings(unsubscribe="leave@example.org")
 
 
 def test_the_theme_follower_sees_only_their_theme(digest_dir, settings, port, three):
@@ -426,6 +449,7 @@ def test_cli_send_with_the_server_down_exits_non_zero_and_status_shows_the_failu
     assert result.exit_code == 1 and "not delivered to ann@example.org" in result.output
     status = cli("send", "--status")
     assert status.exit_code == 0 and "failed" in status.output and "Connection refused" in status.output
+    assert "owed     digest" in status.output and "not every subscriber has it yet" in status.output
 
 
 def test_cli_status_lists_pending_subscribers(cli, digest_dir):
@@ -458,3 +482,82 @@ def test_cli_import_names_the_bad_line(cli, tmp_path):
     result = cli("subscribers", "import", path)
     assert result.exit_code == 1 and "subs.csv line 3" in result.output
     assert "ann@example.org" not in cli("subscribers", "list").output
+
+
+# -- owed digests, nothing new, a hook per message ------------------------------------------------------------------
+
+
+def collect() -> tuple[list[EmailMessage], object]:
+    sent: list[EmailMessage] = []
+    return sent, sent.append
+
+
+def recipients(sent: list[EmailMessage]) -> list[str]:
+    return sorted(m["To"].addresses[0].addr_spec for m in sent)
+
+
+def test_a_digest_the_server_refused_is_delivered_by_the_next_send_to_those_subscribed_then(store, settings, three):
+    def refuse(msg: EmailMessage) -> None:
+        raise smtplib.SMTPSenderRefused(421, b"4.3.2 try later", SENDER)
+
+    folder = settings.output_dir / "d1"
+    write_digest(sample_digest(), folder)
+    store.record_digest("d1", folder, json_path=folder / "digest.json")
+    send_digest(sample_digest(), "d1", store, settings, sender_fn=refuse, retries=0, out_dir=folder)
+    add_subscriber(store, "late@example.org")
+    assert [d.id for d in store.owed_mail()] == ["d1"]
+    sent, sender = collect()
+    [report] = send_owed(store, settings, sender_fn=sender, retries=0)
+    assert sorted(report.sent) == three and recipients(sent) == three
+    assert store.owed_mail() == []
+
+
+def test_an_owed_digest_is_not_sent_twice_nor_to_whom_it_was_not_owed(store, settings, three):
+    folder = settings.output_dir / "d1"
+    write_digest(sample_digest(), folder)
+    store.record_digest("d1", folder, json_path=folder / "digest.json", mail_requested=True)
+    sent, sender = collect()
+    send_owed(store, settings, sender_fn=sender, retries=0)
+    send_owed(store, settings, sender_fn=sender, retries=0)
+    assert recipients(sent) == three
+
+
+def test_a_digest_with_only_permanent_failures_is_no_longer_owed(store, settings, three):
+    def unknown(msg: EmailMessage) -> None:
+        raise smtplib.SMTPRecipientsRefused({str(msg["To"]): (550, b"no such user")})
+
+    send_digest(sample_digest(), "d1", store, settings, sender_fn=unknown, retries=0)
+    assert store.owed_mail() == []
+
+
+def test_an_owed_digest_whose_folder_is_gone_is_logged_and_given_up(store, settings, caplog):
+    store.record_digest("d1", settings.output_dir / "gone", json_path=settings.output_dir / "gone" / "digest.json",
+                        mail_requested=True)
+    with caplog.at_level("WARNING", logger="nttr.mail"):
+        assert send_owed(store, settings, sender_fn=lambda m: None) == []
+    assert store.owed_mail() == [] and "cannot be delivered late" in caplog.text
+
+
+def test_nothing_new_sends_nothing_by_default(store, settings):
+    add_subscriber(store, "dan@example.org", themes=["no such theme"])
+    sent, sender = collect()
+    report = send_digest(sample_digest(), "d1", store, settings, sender_fn=sender, retries=0)
+    assert sent == [] and report.nothing_followed == ("dan@example.org",)
+
+
+def test_nothing_new_is_one_line_when_the_setting_asks_for_it(store, settings):
+    add_subscriber(store, "dan@example.org", themes=["no such theme"])
+    sent, sender = collect()
+    quiet = settings.model_copy(update={"email_nothing_new": True})
+    send_digest(sample_digest(), "d1", store, quiet, sender_fn=sender, retries=0)
+    [msg] = sent
+    assert msg["Subject"] == "No time to read? 2025-11-28: nothing new"
+    assert msg.get_content().splitlines()[0] == "Nothing new in what you follow since the last digest."
+    assert msg["List-Unsubscribe"] == f"<mailto:{SENDER}?subject=unsubscribe>"
+
+
+def test_before_each_is_called_once_per_message(store, settings, three):
+    calls: list[int] = []
+    sent, sender = collect()
+    send_digest(sample_digest(), "d1", store, settings, sender_fn=sender, retries=0, before_each=lambda: calls.append(1))
+    assert len(calls) == len(sent) == 3

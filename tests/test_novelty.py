@@ -207,3 +207,49 @@ def test_within_with_an_open_end_and_without_a_range():
 def test_within_refuses_a_reversed_range():
     with pytest.raises(ConfigError, match="after --until"):
         within([], dt.date(2025, 2, 1), dt.date(2025, 1, 1))
+
+
+# -- versions of a feed item ------------------------------------------------------------------------------------
+
+STORY = (
+    "The ministers met in Nairobi on Monday to discuss the water programme. "
+    "They agreed to share river gauge data every five days from next month."
+)
+
+
+def feed_article(text: str, item: str | None = "http://x/feed.xml guid-1") -> Article:
+    return Article(id=ingest.make_article_id("http://x/a/1.html", text), path="http://x/a/1.html", format="feed",
+                   text=text, feed_item=item)
+
+
+def test_changed_words_ignores_case_spacing_and_punctuation():
+    assert novelty.changed_words(STORY, STORY.upper().replace(".", "!").replace(" ", "  ")) == 0
+
+
+def test_changed_words_counts_added_and_replaced_words_not_deleted_ones():
+    assert novelty.changed_words(STORY, STORY.replace("five", "seven")) == 1
+    assert novelty.changed_words(STORY, STORY + " Officials signed the final text late on Monday evening.") == 9
+    assert novelty.changed_words(STORY, STORY.split(". ")[0]) == 0
+
+
+def test_a_spelling_fix_is_not_a_material_update():
+    assert not novelty.is_material_update(STORY.replace("gauge", "guage"), STORY)
+
+
+def test_an_added_sentence_is_a_material_update():
+    assert novelty.is_material_update(STORY, STORY + " Officials signed the final text late on Monday evening.")
+
+
+def test_an_updated_feed_item_is_new_only_when_its_text_changed_materially():
+    reported = {"http://x/feed.xml guid-1": STORY}
+    fixed = feed_article(STORY.replace("five", "seven"))
+    grown = feed_article(STORY + " Officials signed the final text late on Monday evening.")
+    assert new_articles([fixed], seen_ids=set(), versions=reported) == []
+    assert new_articles([grown], seen_ids=set(), versions=reported) == [grown]
+
+
+def test_an_item_never_reported_and_an_article_not_from_a_feed_are_new():
+    reported = {"http://x/feed.xml guid-1": STORY}
+    other = feed_article(STORY.replace("five", "seven"), item="http://x/feed.xml guid-2")
+    local = feed_article(STORY.replace("five", "seven"), item=None)
+    assert new_articles([other, local], seen_ids=set(), versions=reported) == [other, local]

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from flows.server import read_record, stop_server
 from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.model
@@ -27,14 +28,22 @@ def nttr(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """Run the seeds twice, into two folders, sharing one data folder; the second also explains the cleaning."""
+    """Run the seeds twice, into two folders, sharing one data folder (and so one background Prefect server)."""
     base = tmp_path_factory.mktemp("runs")
     env = {**os.environ, "NTTR_DATA_DIR": str(base / "data"), "PREFECT_HOME": str(base / "prefect")}
-    first = nttr("run", "seeds", "--out", str(base / "one"), env=env)
-    assert first.returncode == 0, first.stderr
-    second = nttr("run", "seeds", "--out", str(base / "two"), "--explain-cleaning", env=env)
-    assert second.returncode == 0, second.stderr
-    return base / "one", base / "two", first, second
+    env.pop("PREFECT_API_URL", None)
+    try:
+        first = nttr("run", "seeds", "--out", str(base / "one"), env=env)
+        assert first.returncode == 0, first.stderr
+        server_after_first = read_record(base / "data")
+        second = nttr("run", "seeds", "--out", str(base / "two"), "--explain-cleaning", env=env)
+        assert second.returncode == 0, second.stderr
+        assert read_record(base / "data") == server_after_first
+        temporary = nttr("run", "seeds", "--out", str(base / "three"), env={**env, "NTTR_PREFECT_SERVER": "temporary"})
+        assert temporary.returncode == 0, temporary.stderr
+        yield base / "one", base / "two", first, second, server_after_first, base / "three"
+    finally:
+        stop_server(base / "data")
 
 
 def load(folder: Path) -> dict:
@@ -115,7 +124,7 @@ def test_explain_cleaning_prints_each_removal_with_its_rule(two_runs):
 
 
 def test_second_run_encodes_nothing(two_runs):
-    first, second = two_runs[2:]
+    first, second = two_runs[2:4]
     assert re.search(r"; [1-9]\d* newly encoded\)", first.stdout), first.stdout
     assert "; 0 newly encoded)" in second.stdout, second.stdout
 
@@ -124,3 +133,16 @@ def test_summit_titles_name_the_places_and_dates_the_text_states(two_runs):
     titles = " | ".join(s["title"] for s in load(two_runs[0])["summits"])
     for stated in ("Bishkek", "Astana", "2025"):
         assert stated in titles, titles
+
+
+def test_first_run_starts_a_background_server_and_the_second_reuses_it(two_runs):
+    first, second, record = two_runs[2], two_runs[3], two_runs[4]
+    assert record is not None and f"started a Prefect server in the background at {record.ui_url}" in first.stderr
+    assert "started a Prefect server" not in second.stderr
+
+
+def test_runs_on_the_background_server_give_the_digest_of_a_temporary_server(two_runs):
+    reused, temporary = load(two_runs[1]), load(two_runs[5])
+    for digest in (reused, temporary):
+        assert digest["run"].pop("generated_at")
+    assert reused == temporary

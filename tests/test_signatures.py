@@ -82,3 +82,9 @@ def test_another_organisation_s_meeting_place_is_not_the_host() -> None:
     s = sig("The CSTO summit ended. Leaders recalled talks at the Commonwealth of Independent States gathering in "
             "Astana. The CSTO adopted a declaration.")
     assert s.place is None
+
+
+def test_a_short_sentence_about_the_meeting_dates_it_unlike_a_time_stamp() -> None:
+    met = sig("The CSTO leaders met on 23 November 2023. Pashinyan skipped the CSTO summit in Minsk.")
+    stamped = sig("23 November 2023, 14:05\nPashinyan skipped the CSTO summit in Minsk.")
+    assert met.date.describe() == "23 November 2023" and stamped.date is None

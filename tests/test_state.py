@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import sqlite3
 import threading
@@ -209,3 +210,77 @@ def test_a_second_run_waits_for_the_first_to_finish(tmp_path: Path):
     with run_lock(tmp_path, timeout=20) as folder:
         assert folder == tmp_path
     other.join(10)
+
+
+# -- version 2: daily digests, owed email, feed item versions, retention ---------------------------------------
+
+
+def test_a_version_1_store_is_migrated_with_its_digests_kept(tmp_path: Path):
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("INSERT INTO digests (id, created_at, out_dir) VALUES ('d1', '2025-01-01T07:00:00+00:00', 'out/1')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with StateStore(path) as store:
+        [record] = store.digests()
+        assert store.version == len(MIGRATIONS) and (record.id, record.day, record.mail_requested_at) == ("d1", None, None)
+
+
+def test_the_daily_digest_of_a_folder_is_found_by_its_resolved_path(store: StateStore, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    store.record_digest("d1", "outputs/2025-01-02", day=dt.date(2025, 1, 2))
+    store.record_digest("other", "outputs/2025-01-03")  # not a daily digest: no day
+    assert store.daily_digest_in(tmp_path / "outputs" / "2025-01-02").id == "d1"
+    assert store.daily_digest_in(tmp_path / "outputs" / "2025-01-03") is None
+
+
+def test_a_later_version_of_a_feed_item_replaces_the_reported_one(store: StateStore):
+    store.record_digest("d1", "out/1", items={"feed guid-1": ("h1", "First version.")})
+    store.record_digest("d2", "out/2", items={"feed guid-1": ("h2", "Second version.")})
+    assert store.item_versions(["feed guid-1", "feed guid-2"]) == {"feed guid-1": "Second version."}
+
+
+def test_a_digest_recorded_for_email_is_owed_until_finished(store: StateStore):
+    store.record_digest("d1", "out/1", mail_requested=True)
+    store.record_digest("d2", "out/2")
+    assert [d.id for d in store.owed_mail()] == ["d1"]
+    store.finish_mail("d1")
+    assert store.owed_mail() == []
+
+
+def test_requesting_email_again_makes_a_finished_digest_owed_again(store: StateStore):
+    store.record_digest("d1", "out/1", mail_requested=True)
+    first = store.digest("d1").mail_requested_at
+    store.finish_mail("d1")
+    assert store.request_mail("d1").mail_requested_at == first and [d.id for d in store.owed_mail()] == ["d1"]
+
+
+def test_subscribers_since_before_leaves_out_later_ones(store: StateStore):
+    store.add_subscribers([Subscriber(email="early@example.org")])
+    store.record_digest("d1", "out/1", mail_requested=True)
+    store.add_subscribers([Subscriber(email="late@example.org")])
+    asked = store.digest("d1").mail_requested_at
+    assert [s.email for s in store.subscribers(since_before=asked)] == ["early@example.org"]
+
+
+def test_prune_forgets_old_digests_with_what_they_recorded_and_keeps_the_rest(store: StateStore):
+    store.add_subscribers([Subscriber(email="a@example.org")])
+    store.record_digest("old", "out/old", day=dt.date(2025, 1, 1), articles={"a1": ("h1", "p1")},
+                        statements=["Old news."], items={"f i1": ("h1", "Old news.")}, mail_requested=True)
+    store.start_delivery("old", "a@example.org")
+    store.finish_delivery("old", "a@example.org", "sent")
+    store.record_digest("new", "out/new", day=dt.date(2025, 3, 1), articles={"a2": ("h2", "p2")},
+                        statements=["New news."])
+    done = store.prune(dt.date(2025, 2, 1))
+    assert (done.digests, done.articles, done.statements, done.items, done.deliveries) == (1, 1, 1, 1, 1)
+    assert [d.id for d in store.digests()] == ["new"] and store.unseen_articles(["a1", "a2"]) == {"a1"}
+    assert [t for _, t in store.reported_statements()] == ["New news."] and len(store.subscribers()) == 1
+
+
+def test_prune_gives_the_space_back(store: StateStore):
+    store.record_digest("old", "out/old", day=dt.date(2025, 1, 1), statements=[f"Statement {i} " * 20 for i in range(2000)])
+    big = store.counts()["bytes"]
+    store.prune(dt.date(2025, 2, 1))
+    assert store.counts()["bytes"] < big / 5 and store.counts()["statements"] == 0

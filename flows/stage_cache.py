@@ -1,0 +1,96 @@
+"""Results of whole stages (summit grouping, theme clustering) remembered by the content of their inputs.
+
+A warm rerun over the same articles should cost what reading them costs: no clustering, and not even the
+imports clustering needs (scikit-learn alone is a second or more). A stage's result depends only on its
+inputs and on the library's code, so the key is a hash of both: the inputs as given (models as JSON,
+arrays as bytes), the source of every module of `summarizer/` (any change to the library invalidates
+every entry, so an upgraded stage never serves a stale result) and the versions of the numeric libraries.
+Same input, same key, same result: the digest does not depend on what earlier runs saw. Entries are small
+JSON files written atomically; a damaged or unreadable entry is ignored and recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from pydantic import BaseModel
+
+from summarizer.outputs import write_atomic
+
+FOLDER = "stages"
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def library_fingerprint() -> str:
+    """A hash of the library's source and of the versions of the libraries its stages compute with."""
+    import summarizer
+
+    root = Path(summarizer.__file__).resolve().parent
+    h = hashlib.sha256()
+    for file in sorted(root.rglob("*.py")):
+        h.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    for dist in ("numpy", "scipy", "scikit-learn"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()
+
+
+def _feed(h: Any, value: object) -> None:
+    if isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        h.update(f"array{array.dtype.str}{array.shape}".encode())
+        h.update(memoryview(array).cast("B"))
+    elif isinstance(value, BaseModel):
+        h.update(value.model_dump_json().encode())
+    elif isinstance(value, dict):
+        h.update(json.dumps(value, sort_keys=True, default=str).encode())
+    elif isinstance(value, (list, tuple)):
+        h.update(f"seq{len(value)}".encode())
+        for item in value:
+            _feed(h, item)
+            h.update(b"\1")
+    else:
+        h.update(repr(value).encode())
+
+
+def stage_key(stage: str, inputs: Iterable[object]) -> str:
+    """The cache key of one stage over these inputs under this library."""
+    h = hashlib.sha256(f"{stage}\0{library_fingerprint()}".encode())
+    for value in inputs:
+        _feed(h, value)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def remembered(
+    cache_dir: Path,
+    stage: str,
+    inputs: Iterable[object],
+    compute: Callable[[], T],
+    dump: Callable[[T], object],
+    load: Callable[[Any], T],
+) -> T:
+    """The stage's result for these inputs: from the cache when known, else computed and remembered."""
+    key = stage_key(stage, inputs)
+    path = Path(cache_dir) / FOLDER / stage / f"{key}.json"
+    try:
+        return load(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    result = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(dump(result)))
+    except OSError:
+        pass  # a cache that cannot be written only costs the next run the same work
+    return result

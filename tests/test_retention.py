@@ -1,0 +1,77 @@
+"""Retention: `nttr prune` forgets old digests, the vectors nothing kept needs, and stale summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from summarizer import embed, summary_cache
+from summarizer.errors import ConfigError
+from summarizer.retention import parse_age, prune
+from summarizer.state import StateStore
+from tests.conftest import FakeEmbedder
+
+TODAY = dt.date(2025, 6, 30)
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("90", 90), ("12w", 84), (" 7D ", 7)])
+def test_parse_age_reads_days_and_weeks(text: str, days: int):
+    assert parse_age(text) == days
+
+
+@pytest.mark.parametrize("text", ["", "0d", "ten days", "3m", "-5d"])
+def test_parse_age_refuses_anything_else_in_one_line(text: str):
+    with pytest.raises(ConfigError, match="--older-than"):
+        parse_age(text)
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> tuple[Path, Path]:
+    state, cache = tmp_path / "state.sqlite3", tmp_path / "cache"
+    fake = FakeEmbedder()
+    fake.name = embed.model_name("all-MiniLM-L6-v2")
+    with StateStore(state) as store:
+        store.record_digest("old", "out/old", day=TODAY - dt.timedelta(days=120), statements=["Old statement."])
+        store.record_digest("new", "out/new", day=TODAY - dt.timedelta(days=3), statements=["New statement."])
+    embed.encode_cached(fake, ["Old statement.", "New statement.", "Never reported."], cache)
+    summary_cache.save_choice(cache, "stale", [0])
+    summary_cache.save_choice(cache, "fresh", [1])
+    stale = cache / summary_cache.FOLDER / "stale.json"
+    old = time.time() - 100 * 86400
+    os.utime(stale, (old, old))
+    return state, cache
+
+
+def test_prune_forgets_the_old_digest_and_keeps_the_new(filled):
+    state, cache = filled
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    assert (done.state.digests, done.state.statements) == (1, 1)
+    with StateStore(state) as store:
+        assert [d.id for d in store.digests()] == ["new"]
+
+
+def test_prune_keeps_only_the_vectors_of_reported_statements_kept(filled):
+    state, cache = filled
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    fake = FakeEmbedder()
+    fake.name = embed.model_name("all-MiniLM-L6-v2")
+    assert done.vectors == 2
+    assert embed.encode_cached(fake, ["New statement."], cache).cache_hits == 1
+    assert embed.encode_cached(fake, ["Old statement."], cache).encoded == 1
+
+
+def test_prune_forgets_summaries_not_written_within_the_period(filled):
+    state, cache = filled
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    assert done.summaries == 1
+    assert sorted(p.stem for p in (cache / summary_cache.FOLDER).glob("*.json")) == ["fresh"]
+
+
+def test_prune_says_what_it_did_in_one_line(filled):
+    state, cache = filled
+    line = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY).line()
+    assert "\n" not in line and line.startswith("forgot 1 digest(s) dated before 2025-04-01")
