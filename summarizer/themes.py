@@ -5,7 +5,9 @@ names them. The method:
 
 1. Space (`ThemeSpace`): each statement's embedding minus the corpus mean (so what every statement shares,
    "this is about the CSTO summit", stops pulling statements together), joined with a 64-dim LSA of its
-   words (so statements sharing topic words pull together). Unit vectors; cosine = dot product.
+   words (so statements sharing topic words pull together), without the words every theme shares (the
+   events' places, the organisation's acronym and name: "CSTO" must not make a theme, as c-TF-IDF
+   discounts words common to all classes). Unit vectors; cosine = dot product.
 2. Spherical k-means with an outside (k-means--, Chawla & Gionis 2013): k is about 0.35 * sqrt(n), at least
    12; after a fixed-seed k-means, a statement joins its nearest centroid only if their cosine is at least
    `fit` and beats its cosine to the second nearest by `margin`, else it stays outside; centroids are
@@ -85,9 +87,9 @@ class ThemeSpace:
 
     @classmethod
     def fit(cls, texts: Sequence[str], vectors: np.ndarray, *, lexical_weight: float = 0.5,
-            random_state: int = 0, sample_size: int = 20_000) -> ThemeSpace:
+            random_state: int = 0, sample_size: int = 20_000, event_words: Collection[str] = ()) -> ThemeSpace:
         """Learn the corpus mean and the word basis from these statements (the basis from at most
-        `sample_size` of them, evenly spaced)."""
+        `sample_size` of them, evenly spaced); `event_words` (lower case) are left out of the basis."""
         n = len(texts)
         dim = np.asarray(vectors).shape[1]
         mean = np.zeros(dim)
@@ -98,7 +100,7 @@ class ThemeSpace:
         if lexical_weight > 0 and n >= 3:
             rows = np.linspace(0, n - 1, min(n, sample_size)).round().astype(int) if n > sample_size else range(n)
             sample = [texts[i] for i in rows]
-            vec = TfidfVectorizer(token_pattern=_TOKEN, stop_words=sorted(STOP_WORDS), sublinear_tf=True)
+            vec = TfidfVectorizer(token_pattern=_TOKEN, stop_words=sorted(STOP_WORDS | set(event_words)), sublinear_tf=True)
             try:
                 x = vec.fit_transform(sample)
             except ValueError:  # no words at all
@@ -236,7 +238,8 @@ def cluster_statements(
     if v.shape[0] != n:
         raise ValueError(f"{n} merged statements but {v.shape[0]} vectors")
     texts = [m.text for m in merged]
-    space = ThemeSpace.fit(texts, v, lexical_weight=lexical_weight, random_state=random_state)
+    space = ThemeSpace.fit(texts, v, lexical_weight=lexical_weight, random_state=random_state,
+                           event_words=_event_words(merged, event_terms))
     x = space.transform(texts, v)
     labels = kmeans_with_outside(x, k or default_k(n, per_sqrt=per_sqrt), fit=fit, min_size=min_size,
                                  margin=margin, random_state=random_state)
@@ -295,6 +298,17 @@ def cluster_statements(
         )
         out.append(ThemeCluster(theme=theme, members=tuple(members)))
     return out
+
+
+def _event_words(merged: Sequence[MergedStatement], event_terms: Collection[str]) -> set[str]:
+    """Words every theme shares, so they must not pull statements together: the events' terms and the
+    organisation's acronym and spelled-out name (from an evenly spaced sample of the statements)."""
+    from summarizer.theme_names import CORPUS_SAMPLE, evenly, organisation_words
+
+    sample = [merged[i] for i in evenly(range(len(merged)), CORPUS_SAMPLE)]
+    articles = len({s.article_id for m in sample for s in m.statements})
+    words = {w.lower() for w in event_terms}
+    return words | (organisation_words(sample, articles) if articles >= 4 else set())
 
 
 def anchored(merged: Sequence[MergedStatement], x: np.ndarray, groups: Sequence[Sequence[int]],

@@ -222,3 +222,16 @@ def test_eval_themes_refuses_a_corpus_too_small_for_bertopic(fake_embedder, tmp_
     (tmp_path / "a.txt").write_text("Drug trafficking is a threat. Borders must be guarded.\n", encoding="utf-8")
     with pytest.raises(InputError, match="at least"):
         evaluate_themes(load_corpus(tmp_path / "a.txt", fake_embedder, tmp_path), embedder=fake_embedder)
+
+
+def test_the_organisations_name_and_event_places_are_no_topic_words(fake_embedder):
+    from summarizer.themes import ThemeSpace, _event_words
+
+    merged = corpus([[f"The CSTO discussed {t}." for t in ("drug trafficking", "rearmament", "Kazan")]
+                     for _ in range(4)])
+    words = _event_words(merged, event_terms={"kazan"})
+    texts = [m.text for m in merged]
+    space = ThemeSpace.fit(texts, fake_embedder.encode(texts), event_words=words)
+    assert {"csto", "kazan"} <= words
+    assert {"csto", "kazan"}.isdisjoint(space.vectorizer.vocabulary_)
+    assert "rearmament" in space.vectorizer.vocabulary_
