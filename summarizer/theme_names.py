@@ -18,7 +18,8 @@ theme:
    council, ceremony). A phrase found in half of the articles, made only of corpus-wide words, or headed by
    one ("Kazan summit", "Council meeting") says what the whole coverage is about, not what sets a theme
    apart. A role is no name either: a phrase followed by a personal name in most of its occurrences
-   ("Prime Minister Narendra Modi", "Kazakh President Tokayev") is a title.
+   ("Prime Minister Narendra Modi", "Kazakh President Tokayev") is a title; so is a description of a
+   name that follows it with "of" ("the Russian city of Kazan", "Uzbekistan's historic city of Samarkand").
 3. Score = relevance x distinctiveness x specificity (the 30 best by the last two are embedded):
    - relevance, as KeyBERT: cosine between the candidate's embedding and the theme's centroid, both taken
      relative to the corpus mean embedding (so what every statement shares does not count);
@@ -189,10 +190,16 @@ def phrases(text: str, tagged: Sequence[tuple[str, str]] | None = None) -> list[
                 key = phrase_key(words)
                 if all(w in STOP_WORDS or w == "and" for w in key):
                     continue
-                titled = e < len(tagged) and tagged[e][1] in _PROPER and last_word[:1].isupper()
+                titled = e < len(tagged) and ((tagged[e][1] in _PROPER and last_word[:1].isupper())
+                                               or _describes_a_name(tagged, e))
                 if key not in found or (titled and not found[key].titled):
                     found[key] = Phrase(key=key, words=tuple(words), common_head=last_tag in _COMMON, titled=titled)
     return list(found.values())
+
+
+def _describes_a_name(tagged: Sequence[tuple[str, str]], end: int) -> bool:
+    """Whether the phrase ending before `end` describes the proper name after 'of' ("the Russian city of Kazan")."""
+    return end + 1 < len(tagged) and tagged[end][0].lower() == "of" and tagged[end + 1][1] in _PROPER
 
 
 def _join_possessive(words: Sequence[str]) -> list[str]:

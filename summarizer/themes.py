@@ -261,12 +261,7 @@ def cluster_statements(
         return [named_before[tuple(g)] for g in groups]
 
     names = namer(groups)
-    named = [(g, nm) for g, nm in zip(groups, names) if nm is not None]
-    # Themes the namer gives one name are one theme ("Member states", "Member state").
-    by_key: dict[tuple[str, ...], list[int]] = {}
-    for g, nm in named:
-        by_key.setdefault(nm.key, []).extend(g)  # type: ignore[union-attr]
-    kept = [sorted(g) for g in by_key.values()]
+    kept = _same_names_merged(groups, names)
     if len(kept) < len(groups):
         # Boilerplate themes dissolve; their statements may still fit a named theme.
         relabel = np.full(n, -1, dtype=np.int64)
@@ -280,6 +275,11 @@ def cluster_statements(
     if anchor:
         groups = anchored(merged, x, groups, names)
         names = namer(groups)
+    for _ in range(3):  # grown or renamed groups may now share a name: they are one theme too
+        joined = _same_names_merged(groups, names)
+        if len(joined) == len([nm for nm in names if nm is not None]):
+            break
+        groups, names = joined, namer(joined)
     out: list[ThemeCluster] = []
     order = sorted(range(len(groups)), key=lambda i: (-len(groups[i]), groups[i][0] if groups[i] else 0))
     used: Counter[str] = Counter()
@@ -298,6 +298,15 @@ def cluster_statements(
         )
         out.append(ThemeCluster(theme=theme, members=tuple(members)))
     return out
+
+
+def _same_names_merged(groups: Sequence[Sequence[int]], names: Sequence[object]) -> list[list[int]]:
+    """The named groups, those the namer gives one name joined into one ("Member states", "Member state")."""
+    by_key: dict[tuple[str, ...], list[int]] = {}
+    for g, nm in zip(groups, names):
+        if nm is not None:
+            by_key.setdefault(nm.key, []).extend(g)  # type: ignore[attr-defined]
+    return [sorted(g) for g in by_key.values()]
 
 
 def _event_words(merged: Sequence[MergedStatement], event_terms: Collection[str]) -> set[str]:

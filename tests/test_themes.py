@@ -235,3 +235,17 @@ def test_the_organisations_name_and_event_places_are_no_topic_words(fake_embedde
     assert {"csto", "kazan"} <= words
     assert {"csto", "kazan"}.isdisjoint(space.vectorizer.vocabulary_)
     assert "rearmament" in space.vectorizer.vocabulary_
+
+
+def test_a_description_of_a_name_is_a_role_not_a_topic():
+    found = {p.key: p for p in phrases("Leaders gathered in the Russian city of Kazan to discuss grain exports.")}
+    assert found[("russian", "city")].titled
+    assert not found[("grain", "export")].titled
+
+
+def test_groups_given_one_name_become_one_theme():
+    from summarizer.theme_names import ThemeName
+    from summarizer.themes import _same_names_merged
+
+    names = [ThemeName("Bilateral talks", ()), None, ThemeName("Bilateral talk", ()), ThemeName("Drug trafficking", ())]
+    assert _same_names_merged([[0, 5], [1], [2], [3]], names) == [[0, 2, 5], [3]]
