@@ -29,7 +29,9 @@ theme:
    - specificity, a general-English frequency prior (`wordfreq` Zipf scale): "rearmament" beats "situation".
 4. The label is the best candidate of two to five words whose last word is a common noun (never a verb,
    an adverb or a bare personal name); failing one, a single common noun found in a third of the members
-   and rarer than Zipf 4.4 ("Negotiations", not "Steps"). A theme with no such candidate has no name of its own (its words are the
+   and rarer than Zipf 4.4 ("Negotiations", not "Steps"). Such a noun also beats the best phrase when it
+   is in half of the members and in three times as many as that phrase (most statements are about
+   negotiations, two about a "targeted program"). A theme with no such candidate has no name of its own (its words are the
    event's, or too few), and `name_themes` returns None for it: it is not a theme.
 
 Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
@@ -67,6 +69,9 @@ ROLE_SHARE = 0.5
 SINGLE_WORD_COVERAGE = 1 / 3
 SINGLE_WORD_SPECIFICITY = 0.65
 """A one-word name must be rarer in general English than Zipf 4.4 ("negotiations", not "steps")."""
+DOMINANT_WORD = 0.5
+DOMINANT_OVER_PHRASE = 3
+"""A one-word name in half of the members and in three times as many as the best phrase names the theme."""
 KEYWORDS = 8
 CANDIDATES = 30
 """Candidates embedded per theme: the best by distinctiveness x specificity, as BERTopic's KeyBERTInspired."""
@@ -433,6 +438,13 @@ def name_themes(
         scores = {k: rel * prior[k] for k, rel in zip(keys, relevance.tolist()) if rel > 0}
         ranked = sorted(scores, key=lambda k: (-scores[k], k))
         label = next((k for k in ranked if 2 <= len(k) <= MAX_WORDS and common[k]), None)
+        if label is not None:
+            # A word that is what the theme is about beats a phrase found in few members.
+            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= DOMINANT_WORD * m
+                          and inside[k] >= DOMINANT_OVER_PHRASE * inside[label]
+                          and display(vocab.forms.get(k) or forms[k]).islower()  # "negotiations", not "Anwar"
+                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
+                         label)
         if label is None:
             label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= SINGLE_WORD_COVERAGE * m
                           and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),

@@ -249,3 +249,19 @@ def test_groups_given_one_name_become_one_theme():
 
     names = [ThemeName("Bilateral talks", ()), None, ThemeName("Bilateral talk", ()), ThemeName("Drug trafficking", ())]
     assert _same_names_merged([[0, 5], [1], [2], [3]], names) == [[0, 2, 5], [3]]
+
+
+def test_a_word_most_members_share_beats_a_phrase_few_share(fake_embedder):
+    talks = [
+        "Negotiations on a ceasefire resumed in Geneva.",
+        "The negotiations stalled over prisoner exchanges.",
+        "Both sides called the negotiations serious.",
+        "Observers doubt the negotiations will end the war soon.",
+        "The next round of negotiations is planned for spring.",
+        "The negotiations touched on the targeted program for border posts.",
+        "The targeted program funds new border posts.",
+    ]
+    merged = corpus([talks, FILLER])
+    names = name_themes(merged, fake_embedder.encode([m.text for m in merged]), [list(range(len(talks)))],
+                        embedder=fake_embedder)
+    assert names[0] is not None and names[0].label == "Negotiations"
