@@ -9,7 +9,7 @@ names them. The method:
    events' places, the organisation's acronym and name: "CSTO" must not make a theme, as c-TF-IDF
    discounts words common to all classes). Unit vectors; cosine = dot product.
 2. Spherical k-means with an outside (k-means--, Chawla & Gionis 2013): k is about 0.35 * sqrt(n), at least
-   12; after a fixed-seed k-means, a statement joins its nearest centroid only if their cosine is at least
+   20; after a fixed-seed k-means, a statement joins its nearest centroid only if their cosine is at least
    `fit` and beats its cosine to the second nearest by `margin`, else it stays outside; centroids are
    recomputed from members only, until nothing moves. Themes under `min_size` members dissolve.
 3. Event boilerplate goes outside: a theme whose statements are, by their median, among the `general_share`
