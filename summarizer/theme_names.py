@@ -9,7 +9,8 @@ theme:
    five words, plus every shorter phrase ending on the same noun ("the Afghan border" gives "Afghan border"
    and "border"). A participle after a noun is a verb ("nations condemned attacks" is no phrase). Singular
    and plural are one candidate ("member state", "member states"). A candidate must occur in a member
-   statement, and each of its words in at least two.
+   statement, and each of its words in at least two; a single word or a coordination ("A and B") must
+   itself occur in two.
 2. Corpus-wide vocabulary is no name. A word is corpus-wide when it is in at least 60% of the articles, or
    (with four summits or more) in half of the summits: "member states", "prime minister", "cooperation" on
    coverage of many meetings of one organisation. So are the organisation (an acronym in a quarter of the
@@ -414,7 +415,10 @@ def name_themes(
         words_in: Counter[str] = Counter(w for i in members for w in tags.words(i))
         # Coverage: members with the phrase, and with its every content word ("Afghan" and "border").
         word_cover = {k: min(words_in[singular(w)] for w in _content(k)) for k in inside if not vocab.is_event(k)}
-        keys = sorted(k for k, c in word_cover.items() if min(c, inside[k] if len(k) == 1 else c) >= MIN_SUPPORT)
+        # A word, or a coordination ("drug trafficking and terrorism"), must itself be in two members: a
+        # coordination seen once may join a noun and a verb ("defeat the pandemic and act responsibly").
+        keys = sorted(k for k, c in word_cover.items()
+                      if min(c, inside[k] if len(k) == 1 or "and" in k else c) >= MIN_SUPPORT)
         support = {k: (inside[k] + word_cover[k]) / 2 for k in keys}
         centroid = unit(members).mean(axis=0) - mean
         centroid /= np.linalg.norm(centroid) or 1.0

@@ -265,3 +265,4 @@ def test_a_word_most_members_share_beats_a_phrase_few_share(fake_embedder):
     names = name_themes(merged, fake_embedder.encode([m.text for m in merged]), [list(range(len(talks)))],
                         embedder=fake_embedder)
     assert names[0] is not None and names[0].label == "Negotiations"
+
