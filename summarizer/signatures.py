@@ -32,6 +32,8 @@ _EVENT = re.compile(
     r"(?i)\b(summits?|meetings?|session|council|conference|gathering|forum|games|ceremony|anniversary|"
     r"convene[sd]?|convening|gathered|met|kicked off|opened|hosted|hosts)\b"
 )
+EVENT_WORDS = _EVENT
+"""Words that say a meeting is taking place; theme names read them as the event's, not a subject."""
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("joint meeting", re.compile(r"(?i:\bjoint\s+(?:\w+\s+){0,3}(?:summit|meeting|session))|\b[A-Z]{2,6}[-–/][A-Z]{2,6}\s+"
                                  r"(?i:summit|meeting|session)")),

@@ -97,14 +97,17 @@ def load_corpus(path: Path, embedder: Embedder, cache_dir: Path, *, dedup_thresh
     if not statements:
         raise NoUsableInput(str(path), "no statements to cluster (no usable article found)")
     vectors = np.asarray(encode_cached(embedder, [s.text for s in statements], cache_dir).vectors)
-    merged, merged_vectors = merge_statements(statements, vectors, articles, threshold=dedup_threshold)
     summits = group_summits(articles, statements, vectors)
+    summit_of = summit_of_articles(summits)
+    # As the flow does: repeats merge within a summit only.
+    merged, merged_vectors = merge_statements(statements, vectors, articles, threshold=dedup_threshold,
+                                              event_of=summit_of)
     return Corpus(
         path=str(path),
         articles=len(articles),
         merged=tuple(merged),
         vectors=np.asarray(merged_vectors, dtype=np.float32),
-        summit_of=summit_of_articles(summits),
+        summit_of=summit_of,
         event_terms=tuple(sorted(event_terms(summits))),
     )
 
