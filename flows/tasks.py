@@ -109,18 +109,36 @@ def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
     event_terms: Sequence[str] = (),
 ) -> list[tuple[Theme, tuple[int, ...]]]:
-    """Themes and their members (indices into `merged`); remembered by content, like summits."""
+    """Themes and their members (indices into `merged`): a base clustered once, the rest assigned (theme_base)."""
     s = Settings.model_validate_json(settings_json)
+    namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
+    return remembered_themes(merged, vectors, summit_of, event_terms, Path(s.cache_dir), s.model, namer)
+
+
+def remembered_themes(
+    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], event_terms: Sequence[str],
+    cache_dir: Path, model: str, namer: object,
+) -> list[tuple[Theme, tuple[int, ...]]]:
+    """Themes of the whole set remembered by its content (a warm rerun); within, the base by the base's content
+    (one more article reuses it): both are functions of their inputs, so no earlier run changes a result."""
 
     def compute() -> list[tuple[Theme, tuple[int, ...]]]:
-        from summarizer import themes
+        from summarizer import theme_base
 
-        namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-        found = themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
-        return [(c.theme, c.members) for c in found]
+        def cluster(base: Sequence[MergedStatement], base_vectors: np.ndarray, terms: tuple[str, ...]):
+            return stage_cache.remembered(
+                cache_dir, "theme-base", (list(base), base_vectors, list(terms), model),
+                lambda: theme_base.fit_base(base, base_vectors, terms, embedder=namer),
+                dump=theme_base.dump_base, load=theme_base.load_base,
+            )
+
+        grown = theme_base.grow_themes(merged, vectors, summit_of=summit_of, event_terms=event_terms, cluster=cluster)
+        log.info("themes: base of %d statements, %d assigned (%d fit none)%s", grown.base, grown.assigned,
+                 grown.misfits, "; re-clustered whole, by the rule" if grown.reclustered else "")
+        return [(c.theme, c.members) for c in grown.clusters]
 
     return stage_cache.remembered(
-        Path(s.cache_dir), "themes", (list(merged), vectors, dict(summit_of), list(event_terms), s.model), compute,
+        cache_dir, "themes", (list(merged), vectors, dict(summit_of), list(event_terms), model), compute,
         dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
         load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
     )
