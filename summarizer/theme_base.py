@@ -1,6 +1,6 @@
 """Themes of a growing set of articles at the cost of what it adds: a canonical base is clustered, the rest assigned.
 
-The rule, a function of the set of articles alone (so a digest never depends on which runs came before):
+The rule, a function of the input alone (so a digest never depends on which runs came before):
 
 1. Canonical order of the articles: undated ones first, then by publication date; ties by the path they were
    read from (the order ingest reads a folder in), then id. New coverage (a later date, or a file whose name
@@ -9,9 +9,10 @@ The rule, a function of the set of articles alone (so a digest never depends on 
    counts all merged statements: n itself up to `min_base` (512: a small set is clustered whole), else the
    largest of min_base * growth^j (growth 1.25) not above n. So at least 4/5 of the statements are in the
    base, and the base stays the same while articles arrive at the end, until n passes the next step.
-3. The base is clustered by `themes.cluster_statements`, in canonical order, each statement seen through the
-   base's articles only (a later article repeating it does not change the base), and named there; event
-   terms absent from the base's text are left out (they cannot change its names). The caller remembers the
+3. The base is clustered by `themes.cluster_statements` in input order (k-means depends on order; ingest's
+   is the sorted paths, which an added file does not disturb), each statement seen through the base's
+   articles only (a later article repeating it does not change the base), and named there; event terms
+   absent from the base's text are left out (they cannot change its names). The caller remembers the
    result (`BaseThemes`, with its theme space) by the base's content.
 4. Every other statement is assigned to the base's themes in the base's space by `themes.assign`, with the
    clustering's `fit` and `margin`: names and keywords stay the base's; members, size and summits grow.
@@ -19,7 +20,8 @@ The rule, a function of the set of articles alone (so a digest never depends on 
    predicts by at least the base's mean theme size (room for a new theme of the usual size; at least
    `min_size`), the whole set is clustered instead, as its own base.
 
-One more article at the end thus costs an assignment (no clustering, no naming), and only themes that gain
+A set within `min_base` statements, and a re-clustered one, get exactly the themes of `cluster_statements`
+over the input. One more article at the end thus costs an assignment (no clustering, no naming), and only themes that gain
 statements need a new summary; a set whose new statements fit no theme is clustered whole, as before.
 """
 
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -101,8 +102,8 @@ def canonical_articles(merged: Sequence[MergedStatement]) -> list[str]:
 def split_base(
     merged: Sequence[MergedStatement], *, min_base: int = MIN_BASE, growth: float = GROWTH
 ) -> tuple[list[int], list[MergedStatement], list[int]]:
-    """The base (indices into `merged` in canonical order, and each seen through the base's articles only)
-    and the rest (indices, in input order)."""
+    """The base (indices into `merged`, and each statement seen through the base's articles only) and the rest;
+    both in input order."""
     order = canonical_articles(merged)
     rank = {a: i for i, a in enumerate(order)}
     # Each merged statement enters the base with the first of its articles in canonical order.
@@ -114,12 +115,9 @@ def split_base(
     cut = max(1, int(np.searchsorted(cumulative, target, side="right"))) if len(order) else 0
     inside = set(order[:cut])
 
-    def position(i: int) -> tuple:
-        m = merged[i]
-        first_st = min((s for s in m.statements if s.article_id in inside), key=lambda s: (rank[s.article_id], s.position))
-        return (rank[first_st.article_id], first_st.position, hashlib.blake2b(m.text.encode(), digest_size=8).digest(), m.id)
-
-    base = sorted((i for i in range(len(merged)) if first[i] < cut), key=position)
+    # Clustered in the order the statements came in (ingest reads folders in sorted order), as themes always
+    # were: k-means depends on it, and an article added elsewhere leaves the others' relative order alone.
+    base = [i for i in range(len(merged)) if first[i] < cut]
     rest = [i for i in range(len(merged)) if first[i] >= cut]
     views = [_seen_through(merged[i], inside) for i in base]
     return base, views, rest
