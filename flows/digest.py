@@ -133,7 +133,7 @@ def summarize_into(
                                         merged_vectors, settings_json)
     clusters = (
         tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), settings_json,
-                             sorted(assemble.event_terms(summits)))
+                             {s.id: sorted(assemble.event_terms([s])) for s in summits})
         if merged
         else []
     )

@@ -107,17 +107,19 @@ class CachedEmbedder:
 @task(name="themes")
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
-    event_terms: Sequence[str] = (),
+    event_terms: dict[str, list[str]] | None = None,
 ) -> list[tuple[Theme, tuple[int, ...]]]:
-    """Themes and their members (indices into `merged`): a base clustered once, the rest assigned (theme_base)."""
+    """Themes and their members (indices into `merged`): a base clustered once, the rest assigned (theme_base).
+
+    `event_terms`: the words naming each summit's event, by summit id."""
     s = Settings.model_validate_json(settings_json)
     namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-    return remembered_themes(merged, vectors, summit_of, event_terms, Path(s.cache_dir), s.model, namer)
+    return remembered_themes(merged, vectors, summit_of, event_terms or {}, Path(s.cache_dir), s.model, namer)
 
 
 def remembered_themes(
-    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], event_terms: Sequence[str],
-    cache_dir: Path, model: str, namer: object,
+    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str],
+    event_terms: dict[str, list[str]], cache_dir: Path, model: str, namer: object,
 ) -> list[tuple[Theme, tuple[int, ...]]]:
     """Themes of the whole set remembered by its content (a warm rerun); within, the base by the base's content
     (one more article reuses it): both are functions of their inputs, so no earlier run changes a result."""
@@ -138,7 +140,7 @@ def remembered_themes(
         return [(c.theme, c.members) for c in grown.clusters]
 
     return stage_cache.remembered(
-        cache_dir, "themes", (list(merged), vectors, dict(summit_of), list(event_terms), model), compute,
+        cache_dir, "themes", (list(merged), vectors, dict(summit_of), dict(event_terms), model), compute,
         dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
         load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
     )

@@ -11,9 +11,9 @@ The rule, a function of the input alone (so a digest never depends on which runs
    base, and the base stays the same while articles arrive at the end, until n passes the next step.
 3. The base is clustered by `themes.cluster_statements` in input order (k-means depends on order; ingest's
    is the sorted paths, which an added file does not disturb), each statement seen through the base's
-   articles only (a later article repeating it does not change the base), and named there; event terms
-   absent from the base's text are left out (they cannot change its names). The caller remembers the
-   result (`BaseThemes`, with its theme space) by the base's content.
+   articles only (a later article repeating it does not change the base), and named there with the event
+   terms of its articles' summits that occur in its text (a new event's words do not change an old base).
+   The caller remembers the result (`BaseThemes`, with its theme space) by the base's content.
 4. Every other statement is assigned to the base's themes in the base's space by `themes.assign`, with the
    clustering's `fit` and `margin`: names and keywords stay the base's; members, size and summits grow.
 5. Re-cluster rule: when the assigned statements that fit no theme exceed what the base's own outside share
@@ -168,7 +168,7 @@ def grow_themes(
     vectors: np.ndarray,
     *,
     summit_of: Mapping[str, str],
-    event_terms: Collection[str] = (),
+    event_terms: Mapping[str, Collection[str]] | Collection[str] = (),
     cluster: BaseClusterer | None = None,
     min_base: int = MIN_BASE,
     growth: float = GROWTH,
@@ -178,7 +178,9 @@ def grow_themes(
 ) -> GrownThemes:
     """Themes of the whole set by the rule above: cluster its base (through `cluster`), assign the rest.
 
-    `cluster` defaults to `fit_base` with the same `fit`, `margin` and `min_size` and no embedder.
+    `event_terms`: the words naming the events, by summit id (a base takes those of its articles' summits,
+    so a new event does not change an old base), or one collection for all. `cluster` defaults to
+    `fit_base` with the same `fit`, `margin` and `min_size` and no embedder.
     """
     if cluster is None:
         def cluster(m: Sequence[MergedStatement], v: np.ndarray, terms: tuple[str, ...]) -> BaseThemes:
@@ -188,7 +190,7 @@ def grow_themes(
         return GrownThemes(clusters=(), base=0, assigned=0, misfits=0, reclustered=False)
     v = np.asarray(vectors, dtype=np.float32)
     base, views, rest = split_base(merged, min_base=min_base, growth=growth)
-    found = cluster(views, v[base], terms_in(views, event_terms))
+    found = cluster(views, v[base], terms_in(views, _terms_of(views, event_terms, summit_of)))
     extra: dict[int, list[int]] = {}
     misfits = 0
     if rest:
@@ -199,7 +201,7 @@ def grow_themes(
         if should_recluster(misfits, len(rest), base_outside=1 - members / len(base),
                             themes=len(found.clusters), members=members, min_size=min_size):
             everything, views, _ = split_base(merged, min_base=len(merged))
-            found = cluster(views, v[everything], terms_in(views, event_terms))
+            found = cluster(views, v[everything], terms_in(views, _terms_of(views, event_terms, summit_of)))
             return GrownThemes(clusters=_mapped(merged, everything, found, {}, summit_of), base=len(merged),
                                assigned=len(rest), misfits=misfits, reclustered=True)
         for row, t in zip(rest, to.tolist()):
@@ -207,6 +209,15 @@ def grow_themes(
                 extra.setdefault(t, []).append(row)
     return GrownThemes(clusters=_mapped(merged, base, found, extra, summit_of), base=len(base), assigned=len(rest),
                        misfits=misfits, reclustered=False)
+
+
+def _terms_of(merged: Sequence[MergedStatement], event_terms: Mapping[str, Collection[str]] | Collection[str],
+              summit_of: Mapping[str, str]) -> set[str]:
+    """The event terms that concern these statements: those of their articles' summits."""
+    if not isinstance(event_terms, Mapping):
+        return set(event_terms)
+    summits = {summit_of[s.article_id] for m in merged for s in m.statements if s.article_id in summit_of}
+    return {t for sid in summits for t in event_terms.get(sid, ())}
 
 
 def should_recluster(misfits: int, assigned: int, *, base_outside: float, themes: int, members: int,
