@@ -161,6 +161,14 @@ def summarize_group(
     return summarize.summary_of(items, chosen)
 
 
+def remembered_summary(items: Sequence[MergedStatement], settings: Settings) -> list[SummaryItem] | None:
+    """The summary of `items` when its choice is remembered, else None (then `summarize_group` makes it)."""
+    key = summary_cache.group_key(items, model=settings.model, algorithm=settings.algorithm,
+                                  budget_words=settings.budget_words, max_similarity=settings.max_similarity)
+    chosen = summary_cache.load_choice(settings.cache_dir, key, len(items))
+    return None if chosen is None else summarize.summary_of(items, chosen)
+
+
 @task(name="write", retries=2, retry_delay_seconds=1)
 def write_digest(digest: Digest, out_dir: str) -> list[Path]:
     return outputs.write_digest(digest, Path(out_dir))

@@ -66,7 +66,7 @@ class GrownThemes:
 
 
 BaseClusterer = Callable[[Sequence[MergedStatement], np.ndarray, tuple[str, ...]], BaseThemes]
-"""Clusters a base (merged statements in canonical order, their vectors, event terms); may remember results."""
+"""Clusters a base (merged statements in input order, their vectors, event terms); may remember results."""
 
 
 def base_target(n: int, *, min_base: int = MIN_BASE, growth: float = GROWTH) -> int:
