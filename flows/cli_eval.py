@@ -152,11 +152,18 @@ def bench(
     scale: Annotated[str, typer.Option(help="Statement counts for the scale test, comma-separated.")] = "10000,30000,100000",
     big: Annotated[int, typer.Option(help="The large scale figure's statement count (0: skip it).")] = 1_000_000,
     rounds: Annotated[int, typer.Option(min=1, help="Interleaved cold-run/floor pairs (the median ratio is reported).")] = 1,
+    only: Annotated[str, typer.Option(help="Groups of figures to measure, comma-separated: startup,corpus,scale,peers.")] = "startup,corpus,scale,peers",
 ) -> None:
     """Print speed and memory figures, each beside its target: start-up, cold/warm/+1 runs, scale, peers."""
     from summarizer.evaluation.bench import run_bench
 
-    run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()], big=big, rounds=rounds)
+    from summarizer.evaluation.bench import PARTS
+
+    parts = [p.strip() for p in only.split(",") if p.strip()]
+    if unknown := sorted(set(parts) - set(PARTS)):
+        raise InputError(f"--only {only}", f"unknown group {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    run_bench(duc_layout(path), scale=[int(n) for n in scale.split(",") if n.strip()], big=big, rounds=rounds,
+              parts=parts)
 
 
 @eval_app.command("themes")

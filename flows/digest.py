@@ -134,7 +134,7 @@ def summarize_into(
                                         merged_vectors, settings_json)
     clusters = (
         tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), settings_json,
-                             sorted(assemble.event_terms(summits)))
+                             {s.id: sorted(assemble.event_terms([s])) for s in summits})
         if merged
         else []
     )
@@ -213,17 +213,21 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
 
 def submit_summaries(
     groups: list[list[int]], merged: list[MergedStatement], vectors: np.ndarray, settings_json: str
-) -> list[PrefectFuture | None]:
-    """One summary per group of merged statements, submitted together so they run side by side."""
-    return [
-        tasks.summarize_group.submit([merged[i] for i in idx], vectors[idx], settings_json) if idx else None
-        for idx in groups
-    ]
+) -> list[PrefectFuture | list[SummaryItem]]:
+    """One summary per group of merged statements: remembered ones read at once (a task run each would cost
+    more than the reading), the others submitted together so they run side by side."""
+    settings = Settings.model_validate_json(settings_json)
+    out: list[PrefectFuture | list[SummaryItem]] = []
+    for idx in groups:
+        items = [merged[i] for i in idx]
+        known = tasks.remembered_summary(items, settings) if idx else []
+        out.append(known if known is not None else tasks.summarize_group.submit(items, vectors[idx], settings_json))
+    return out
 
 
-def gather(futures: list[PrefectFuture | None]) -> list[list[SummaryItem]]:
-    """The summaries, in the order submitted (an empty group has an empty summary)."""
-    return [f.result() if f is not None else [] for f in futures]
+def gather(futures: list[PrefectFuture | list[SummaryItem]]) -> list[list[SummaryItem]]:
+    """The summaries, in the order of their groups."""
+    return [f if isinstance(f, list) else f.result() for f in futures]
 
 
 def run_info(settings: Settings, **scope: object) -> RunInfo:

@@ -108,20 +108,40 @@ class CachedEmbedder:
 @task(name="themes")
 def cluster_themes(
     merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str], settings_json: str,
-    event_terms: Sequence[str] = (),
+    event_terms: dict[str, list[str]] | None = None,
 ) -> list[tuple[Theme, tuple[int, ...]]]:
-    """Themes and their members (indices into `merged`); remembered by content, like summits."""
+    """Themes and their members (indices into `merged`): a base clustered once, the rest assigned (theme_base).
+
+    `event_terms`: the words naming each summit's event, by summit id."""
     s = Settings.model_validate_json(settings_json)
+    namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
+    return remembered_themes(merged, vectors, summit_of, event_terms or {}, Path(s.cache_dir), s.model, namer)
+
+
+def remembered_themes(
+    merged: Sequence[MergedStatement], vectors: np.ndarray, summit_of: dict[str, str],
+    event_terms: dict[str, list[str]], cache_dir: Path, model: str, namer: object,
+) -> list[tuple[Theme, tuple[int, ...]]]:
+    """Themes of the whole set remembered by its content (a warm rerun); within, the base by the base's content
+    (one more article reuses it): both are functions of their inputs, so no earlier run changes a result."""
 
     def compute() -> list[tuple[Theme, tuple[int, ...]]]:
-        from summarizer import themes
+        from summarizer import theme_base
 
-        namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-        found = themes.cluster_statements(merged, vectors, summit_of=summit_of, embedder=namer, event_terms=event_terms)
-        return [(c.theme, c.members) for c in found]
+        def cluster(base: Sequence[MergedStatement], base_vectors: np.ndarray, terms: tuple[str, ...]):
+            return stage_cache.remembered(
+                cache_dir, "theme-base", (list(base), base_vectors, list(terms), model),
+                lambda: theme_base.fit_base(base, base_vectors, terms, embedder=namer),
+                dump=theme_base.dump_base, load=theme_base.load_base,
+            )
+
+        grown = theme_base.grow_themes(merged, vectors, summit_of=summit_of, event_terms=event_terms, cluster=cluster)
+        log.info("themes: base of %d statements, %d assigned (%d fit none)%s", grown.base, grown.assigned,
+                 grown.misfits, "; re-clustered whole, by the rule" if grown.reclustered else "")
+        return [(c.theme, c.members) for c in grown.clusters]
 
     return stage_cache.remembered(
-        Path(s.cache_dir), "themes", (list(merged), vectors, dict(summit_of), list(event_terms), s.model), compute,
+        cache_dir, "themes", (list(merged), vectors, dict(summit_of), dict(event_terms), model), compute,
         dump=lambda found: [{"theme": t.model_dump(mode="json"), "members": list(m)} for t, m in found],
         load=lambda data: [(Theme.model_validate(c["theme"]), tuple(int(i) for i in c["members"])) for c in data],
     )
@@ -140,6 +160,14 @@ def summarize_group(
         chosen = summarize.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
         summary_cache.save_choice(s.cache_dir, key, chosen)
     return summarize.summary_of(items, chosen)
+
+
+def remembered_summary(items: Sequence[MergedStatement], settings: Settings) -> list[SummaryItem] | None:
+    """The summary of `items` when its choice is remembered, else None (then `summarize_group` makes it)."""
+    key = summary_cache.group_key(items, model=settings.model, algorithm=settings.algorithm,
+                                  budget_words=settings.budget_words, max_similarity=settings.max_similarity)
+    chosen = summary_cache.load_choice(settings.cache_dir, key, len(items))
+    return None if chosen is None else summarize.summary_of(items, chosen)
 
 
 @task(name="write", retries=2, retry_delay_seconds=1)
