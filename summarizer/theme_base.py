@@ -271,6 +271,7 @@ class _Projection:
 
     def __init__(self, components: np.ndarray) -> None:
         self.components_ = components
+        self.n_components = components.shape[0]
 
     def transform(self, x: object) -> np.ndarray:
         return np.asarray(x @ self.components_.T)  # type: ignore[operator]
