@@ -180,3 +180,20 @@ def test_links_agree_with_pairwise_conflicts_and_agreements() -> None:
             assert cannot[i, j] == cannot[j, i] == conflicts(sigs[i], sigs[j])
             assert ((i, j) in must) == (not conflicts(sigs[i], sigs[j]) and agree(sigs[i], sigs[j]))
     assert must == sorted(must) and (1, 2) in must and (6, 7) in must and cannot[8, 9] and cannot[1, 10]
+
+
+def test_threshold_is_read_from_a_series_only_when_most_articles_belong_to_it() -> None:
+    from summarizer.summits import calibrated_threshold
+
+    # Two articles of one series about different editions (cannot-linked), similarity 0.3 between them.
+    def case(others: int) -> float:
+        n = 2 + others
+        sigs = [Signature(org="CSTO", kind="summit"), Signature(org="CSTO", kind="summit")] + [Signature()] * others
+        cannot = np.zeros((n, n), dtype=bool)
+        cannot[0, 1] = cannot[1, 0] = True
+        sim = np.full((n, n), 0.3)
+        return calibrated_threshold(sim, cannot, sigs, floor=0.05, quantile=0.9)
+
+    assert case(0) == pytest.approx(0.3)  # coverage of the series: its editions set the bar
+    assert case(1) == pytest.approx(0.3)  # two of three articles are in a pair
+    assert case(3) == 0.05  # two of five: a corpus of other topics keeps the floor
