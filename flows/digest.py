@@ -98,7 +98,7 @@ def summarize_into(
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only)
+    articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only, str(settings.cache_dir))
     problems = [*got.problems, *clean_problems]
     if not articles:
         raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
@@ -110,7 +110,7 @@ def summarize_into(
         if not articles:
             notes.append("Nothing new since the last digest.")
 
-    statements = tasks.split_statements(quote(articles))
+    statements = tasks.split_statements(quote(articles), str(settings.cache_dir))
     texts = [s.text for s in statements]
     # With Dask, the model loads in the workers, not here.
     if settings.task_runner == "default" and embed.count_uncached(

@@ -6,7 +6,8 @@ inputs and on the library's code, so the key is a hash of both: the inputs as gi
 arrays as bytes), the source of every module of `summarizer/` (any change to the library invalidates
 every entry, so an upgraded stage never serves a stale result) and the versions of the numeric libraries.
 Same input, same key, same result: the digest does not depend on what earlier runs saw. Entries are small
-JSON files written atomically; a damaged or unreadable entry is ignored and recomputed.
+JSON files written atomically; a damaged or unreadable entry is ignored and recomputed. Reading an entry
+marks it used; `nttr prune` forgets entries unused for the retention period.
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ import numpy as np
 from pydantic import BaseModel
 
 from summarizer.outputs import write_atomic
+from summarizer.retention import STAGES_FOLDER as FOLDER
+from summarizer.summary_cache import mark_used
 
-FOLDER = "stages"
 T = TypeVar("T")
+
+KEEP_PER_STAGE = 16
+"""Entries kept per stage, the most recently used: a stage's result serves only the same input set again
+(a rerun, or the themes' base of a growing folder), and a folder that grows by an article a day would
+otherwise leave a whole copy of its cleaned articles and statements behind every day."""
 
 
 @lru_cache(maxsize=1)
@@ -84,13 +91,32 @@ def remembered(
     key = stage_key(stage, inputs)
     path = Path(cache_dir) / FOLDER / stage / f"{key}.json"
     try:
-        return load(json.loads(path.read_text(encoding="utf-8")))
+        found = load(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
         pass
+    else:
+        mark_used(path)  # `nttr prune` forgets entries unused for the retention period
+        return found
     result = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(dump(result)))
+        _keep_recent(path.parent)
     except OSError:
         pass  # a cache that cannot be written only costs the next run the same work
     return result
+
+
+def _keep_recent(folder: Path, keep: int = KEEP_PER_STAGE) -> None:
+    """Forget all but the `keep` most recently used entries of one stage."""
+    entries = []
+    for entry in folder.glob("*.json"):
+        try:
+            entries.append((entry.stat().st_mtime, entry.name, entry))
+        except OSError:
+            continue
+    for _, _, entry in sorted(entries, reverse=True)[keep:]:
+        try:
+            entry.unlink()
+        except OSError:
+            pass

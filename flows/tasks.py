@@ -44,10 +44,29 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 
 
 @task(name="clean")
-def clean_articles(articles: Sequence[Article], merge: bool = True) -> tuple[list[Article], list[Problem]]:
+def clean_articles(
+    articles: Sequence[Article], merge: bool = True, cache_dir: str | None = None
+) -> tuple[list[Article], list[Problem]]:
+    """Cleaned articles (copies collapsed unless `merge` is off) and what was dropped; remembered by content.
+
+    Cleaning compares the pages of one site, so it is a function of the whole set: a warm rerun over the same
+    pages reads the result instead of cleaning again.
+    """
     # A --new run passes merge=False: what is new is decided per source first, then copies are collapsed.
-    cleaned, problems = clean.clean_articles(articles)
-    return (copies.merge_copies(cleaned) if merge else cleaned), problems
+
+    def compute() -> tuple[list[Article], list[Problem]]:
+        cleaned, problems = clean.clean_articles(articles)
+        return (copies.merge_copies(cleaned) if merge else cleaned), problems
+
+    if cache_dir is None:
+        return compute()
+    return stage_cache.remembered(
+        Path(cache_dir), "clean", (list(articles), merge), compute,
+        dump=lambda found: {"articles": [a.model_dump(mode="json") for a in found[0]],
+                            "problems": [p.model_dump(mode="json") for p in found[1]]},
+        load=lambda data: ([Article.model_validate(a) for a in data["articles"]],
+                           [Problem.model_validate(p) for p in data["problems"]]),
+    )
 
 
 @task(name="merge-copies")
@@ -56,8 +75,17 @@ def merge_copies(articles: Sequence[Article]) -> list[Article]:
 
 
 @task(name="statements")
-def split_statements(articles: Sequence[Article]) -> list[Statement]:
-    found = [s for a in articles for s in sentences.split_statements(a)]
+def split_statements(articles: Sequence[Article], cache_dir: str | None = None) -> list[Statement]:
+    """Every article's statements, in order; remembered by content like cleaning."""
+
+    def compute() -> list[Statement]:
+        return [s for a in articles for s in sentences.split_statements(a)]
+
+    found = compute() if cache_dir is None else stage_cache.remembered(
+        Path(cache_dir), "statements", (list(articles),), compute,
+        dump=lambda found: [s.model_dump(mode="json") for s in found],
+        load=lambda data: [Statement.model_validate(s) for s in data],
+    )
     log.info("split %d articles into %d statements", len(articles), len(found))
     return found
 

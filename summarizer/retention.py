@@ -3,7 +3,8 @@
 `nttr prune --older-than 90d` (default: the `retention_days` setting) removes the digests dated more than
 that many days ago from the state store, with the articles, feed item versions, reported statements and
 email ledger recorded under them (subscribers stay); then the cached vectors of anything but the reported
-statements kept, and remembered summaries not written for that long. Output folders are left alone.
+statements kept, and the remembered summaries and stage results (cleaning, statements, summits, themes) not
+used for that long. Output folders are left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from summarizer.errors import ConfigError
 from summarizer.state import PruneReport, StateStore
 
 
+STAGES_FOLDER = "stages"
+"""Where the flow remembers whole stages' results, one folder per stage, under the cache folder."""
+
+
 class Pruned(BaseModel):
     """What `prune` removed."""
 
@@ -28,13 +33,14 @@ class Pruned(BaseModel):
     state: PruneReport
     vectors: int = 0
     summaries: int = 0
+    stages: int = 0
 
     def line(self) -> str:
         s = self.state
         return (
             f"forgot {s.digests} digest(s) dated before {s.before.isoformat()}: {s.articles} articles, "
             f"{s.items} feed item versions, {s.statements} statements, {s.deliveries} deliveries; "
-            f"{self.vectors} cached vectors, {self.summaries} remembered summaries"
+            f"{self.vectors} cached vectors, {self.summaries} remembered summaries, {self.stages} stage results"
         )
 
 
@@ -56,12 +62,19 @@ def prune(
         keep = [text for _, text in store.reported_statements()]
     vectors = embed.prune_cache(cache_dir, model, keep)
     cutoff = (now if now is not None else time.time()) - days * 86400
-    summaries = 0
-    for entry in (Path(cache_dir) / summary_cache.FOLDER).glob("*.json"):
+    summaries = _forget_unused(Path(cache_dir) / summary_cache.FOLDER, "*.json", cutoff)
+    stages = _forget_unused(Path(cache_dir) / STAGES_FOLDER, "*/*.json", cutoff)
+    return Pruned(state=report, vectors=vectors, summaries=summaries, stages=stages)
+
+
+def _forget_unused(folder: Path, pattern: str, cutoff: float) -> int:
+    """Remove the entries under `folder` last used (written or read) before `cutoff`; how many."""
+    forgotten = 0
+    for entry in folder.glob(pattern):
         try:
             if entry.stat().st_mtime < cutoff:
                 entry.unlink()
-                summaries += 1
+                forgotten += 1
         except OSError:
             continue  # removed meanwhile, or unreadable: nothing to forget
-    return Pruned(state=report, vectors=vectors, summaries=summaries)
+    return forgotten

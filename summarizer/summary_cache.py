@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -54,13 +55,23 @@ def group_key(items: Sequence[MergedStatement], *, model: str, algorithm: str, b
 
 def load_choice(cache_dir: Path, key: str, size: int) -> list[int] | None:
     """The remembered choice for `key`, or None when unknown or unusable for `size` statements."""
+    path = Path(cache_dir) / FOLDER / f"{key}.json"
     try:
-        chosen = json.loads((Path(cache_dir) / FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+        chosen = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(chosen, list) or not all(isinstance(i, int) and 0 <= i < size for i in chosen):
         return None
+    mark_used(path)
     return chosen
+
+
+def mark_used(path: Path) -> None:
+    """Record that a remembered entry was used now (its modification time), so retention keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # read-only or removed meanwhile: retention may forget it early, which only costs a recomputation
 
 
 def save_choice(cache_dir: Path, key: str, chosen: Sequence[int]) -> None:
