@@ -45,16 +45,25 @@ def safe_url(url: str | None) -> str | None:
 
 
 def cite(source: Source) -> Cite:
-    """Label a source as `outlet: title` (or whichever is known, else its path); link it when possible."""
+    """Label a source as `outlet: title` (or whichever is known, else its address, else its path); link it
+    when possible. Pages of one feed or JSON-lines file share a path, so an untitled page is named by its
+    address, not by the file it came in."""
     outlet, title = one_line(source.outlet), one_line(source.title)
-    label = ": ".join(p for p in (outlet, title) if p) or one_line(source.path) or source.article_id
     href = safe_url(source.url)
+    label = (": ".join(p for p in (outlet, title) if p) or (short_url(href) if href else "")
+             or one_line(source.path) or source.article_id)
     extra = None
     if href is None and source.url:
         extra = one_line(source.url)
     elif href is None and label != one_line(source.path):
         extra = one_line(source.path)
     return Cite(label=label, href=href, extra=extra)
+
+
+def short_url(url: str, limit: int = 70) -> str:
+    """A web address as a reader scans it: no scheme, no "www.", no trailing slash, cut at `limit`."""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", one_line(url), flags=re.IGNORECASE).rstrip("/")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def anchor(prefix: str, ident: str) -> str:

@@ -204,6 +204,13 @@ def test_cite_labels_by_outlet_and_title_else_path():
     assert cite(Source(article_id="a", path="p.txt")).label == "p.txt"
 
 
+def test_an_untitled_page_is_named_by_its_address_not_by_the_file_it_came_in():
+    c = cite(Source(article_id="a", path="pages.jsonl", url="https://www.tass.com/politics/1859609/"))
+    assert (c.label, c.href) == ("tass.com/politics/1859609", "https://www.tass.com/politics/1859609/")
+    long = cite(Source(article_id="a", path="pages.jsonl", url="https://example.org/" + "x" * 200)).label
+    assert len(long) == 70 and long.endswith("…")
+
+
 def test_one_line_removes_cr_lf_and_controls():
     assert one_line("a\r\nb\x00c\u2028d") == "a b c d"
 
