@@ -17,8 +17,7 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
-from flows import stage_cache
-from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, summarize, summary_cache
+from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, stage_cache, summarize, summary_cache
 from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
 
@@ -44,9 +43,7 @@ def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries
 
 
 @task(name="clean")
-def clean_articles(
-    articles: Sequence[Article], merge: bool = True, cache_dir: str | None = None
-) -> tuple[list[Article], list[Problem]]:
+def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> tuple[list[Article], list[Problem]]:
     """Cleaned articles (copies collapsed unless `merge` is off) and what was dropped; remembered by content.
 
     Cleaning compares the pages of one site, so it is a function of the whole set: a warm rerun over the same
@@ -58,8 +55,6 @@ def clean_articles(
         cleaned, problems = clean.clean_articles(articles)
         return (copies.merge_copies(cleaned) if merge else cleaned), problems
 
-    if cache_dir is None:
-        return compute()
     return stage_cache.remembered(
         Path(cache_dir), "clean", (list(articles), merge), compute,
         dump=lambda found: {"articles": [a.model_dump(mode="json") for a in found[0]],
@@ -75,17 +70,13 @@ def merge_copies(articles: Sequence[Article]) -> list[Article]:
 
 
 @task(name="statements")
-def split_statements(articles: Sequence[Article], cache_dir: str | None = None) -> list[Statement]:
+def split_statements(articles: Sequence[Article], cache_dir: str) -> list[Statement]:
     """Every article's statements, in order; remembered by content like cleaning."""
 
     def compute() -> list[Statement]:
         return [s for a in articles for s in sentences.split_statements(a)]
 
-    found = compute() if cache_dir is None else stage_cache.remembered(
-        Path(cache_dir), "statements", (list(articles),), compute,
-        dump=lambda found: [s.model_dump(mode="json") for s in found],
-        load=lambda data: [Statement.model_validate(s) for s in data],
-    )
+    found = stage_cache.remembered_models(Path(cache_dir), "statements", (list(articles),), compute, Statement)
     log.info("split %d articles into %d statements", len(articles), len(found))
     return found
 
@@ -116,10 +107,8 @@ def group_summits(
 
         return summits.group_summits(articles, statements, vectors)
 
-    return stage_cache.remembered(
-        Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute,
-        dump=lambda found: [s.model_dump(mode="json") for s in found],
-        load=lambda data: [Summit.model_validate(s) for s in data],
+    return stage_cache.remembered_models(
+        Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute, Summit
     )
 
 

@@ -40,6 +40,14 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
+def mark_used(path: Path) -> None:
+    """Record that a remembered entry was used now (its modification time), so retention keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # read-only or removed meanwhile: retention may forget it early, which only costs a recomputation
+
+
 def _umask() -> int:
     """The process umask (read without changing it for good)."""
     mask = os.umask(0o022)

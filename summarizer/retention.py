@@ -16,13 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from summarizer import embed, summary_cache
+from summarizer import embed, stage_cache, summary_cache
 from summarizer.errors import ConfigError
 from summarizer.state import PruneReport, StateStore
-
-
-STAGES_FOLDER = "stages"
-"""Where the flow remembers whole stages' results, one folder per stage, under the cache folder."""
 
 
 class Pruned(BaseModel):
@@ -63,7 +59,7 @@ def prune(
     vectors = embed.prune_cache(cache_dir, model, keep)
     cutoff = (now if now is not None else time.time()) - days * 86400
     summaries = _forget_unused(Path(cache_dir) / summary_cache.FOLDER, "*.json", cutoff)
-    stages = _forget_unused(Path(cache_dir) / STAGES_FOLDER, "*/*.json", cutoff)
+    stages = _forget_unused(Path(cache_dir) / stage_cache.FOLDER, "*/*.json", cutoff)
     return Pruned(state=report, vectors=vectors, summaries=summaries, stages=stages)
 
 

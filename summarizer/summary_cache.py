@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from summarizer.models import MergedStatement
-from summarizer.outputs import write_atomic
+from summarizer.outputs import mark_used, write_atomic
 
 FOLDER = "summaries"
 
@@ -64,14 +63,6 @@ def load_choice(cache_dir: Path, key: str, size: int) -> list[int] | None:
         return None
     mark_used(path)
     return chosen
-
-
-def mark_used(path: Path) -> None:
-    """Record that a remembered entry was used now (its modification time), so retention keeps it."""
-    try:
-        os.utime(path)
-    except OSError:
-        pass  # read-only or removed meanwhile: retention may forget it early, which only costs a recomputation
 
 
 def save_choice(cache_dir: Path, key: str, chosen: Sequence[int]) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from summarizer import embed, summary_cache
 from summarizer.errors import ConfigError
-from flows import stage_cache
-from summarizer.retention import STAGES_FOLDER, parse_age, prune
+from summarizer import stage_cache
+from summarizer.retention import parse_age, prune
 from summarizer.state import StateStore
 from tests.conftest import FakeEmbedder
 
@@ -46,7 +46,7 @@ def filled(tmp_path: Path) -> tuple[Path, Path]:
     old = time.time() - 100 * 86400
     os.utime(stale, (old, old))
     for stage, name in (("themes", "unused"), ("themes", "used"), ("clean", "recent")):
-        entry = cache / STAGES_FOLDER / stage / f"{name}.json"
+        entry = cache / stage_cache.FOLDER / stage / f"{name}.json"
         entry.parent.mkdir(parents=True, exist_ok=True)
         entry.write_text("[]")
         if name != "recent":
@@ -91,12 +91,12 @@ def test_prune_forgets_stage_results_unused_within_the_period(filled):
     state, cache = filled
     # An old entry that a run reads (through the cache's own path) is marked used and kept.
     key = stage_cache.stage_key("themes", ["input"])
-    (cache / STAGES_FOLDER / "themes" / "used.json").rename(cache / STAGES_FOLDER / "themes" / f"{key}.json")
+    (cache / stage_cache.FOLDER / "themes" / "used.json").rename(cache / stage_cache.FOLDER / "themes" / f"{key}.json")
     got = stage_cache.remembered(cache, "themes", ["input"], lambda: ["computed"], dump=list, load=list)
     assert got == []  # read from the entry, not computed
     done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
     assert done.stages == 1
-    left = sorted(p.relative_to(cache / STAGES_FOLDER).as_posix() for p in (cache / STAGES_FOLDER).rglob("*.json"))
+    left = sorted(p.relative_to(cache / stage_cache.FOLDER).as_posix() for p in (cache / stage_cache.FOLDER).rglob("*.json"))
     assert left == ["clean/recent.json", f"themes/{key}.json"]
 
 
@@ -111,7 +111,7 @@ def test_each_stage_keeps_only_its_most_recently_used_entries(tmp_path: Path):
     for i in range(stage_cache.KEEP_PER_STAGE + 3):
         stage_cache.remembered(cache, "statements", [i], lambda i=i: [i], dump=list, load=list)
     stage_cache.remembered(cache, "clean", ["other stage"], lambda: [], dump=list, load=list)
-    kept = {int(json.loads(p.read_text())[0]) for p in (cache / STAGES_FOLDER / "statements").glob("*.json")}
+    kept = {int(json.loads(p.read_text())[0]) for p in (cache / stage_cache.FOLDER / "statements").glob("*.json")}
     assert len(kept) == stage_cache.KEEP_PER_STAGE
     assert stage_cache.KEEP_PER_STAGE + 2 in kept  # the newest stays
-    assert len(list((cache / STAGES_FOLDER / "clean").glob("*.json"))) == 1
+    assert len(list((cache / stage_cache.FOLDER / "clean").glob("*.json"))) == 1

@@ -8,7 +8,7 @@ import random
 
 import numpy as np
 
-from flows import stage_cache
+from summarizer import stage_cache
 from summarizer import theme_base
 from summarizer.models import MergedStatement, Source, Statement
 

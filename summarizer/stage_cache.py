@@ -23,11 +23,12 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
-from summarizer.outputs import write_atomic
-from summarizer.retention import STAGES_FOLDER as FOLDER
-from summarizer.summary_cache import mark_used
+from summarizer.outputs import mark_used, write_atomic
 
+FOLDER = "stages"
+"""Under the cache folder, one folder per stage."""
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 KEEP_PER_STAGE = 16
 """Entries kept per stage, the most recently used: a stage's result serves only the same input set again
@@ -105,6 +106,14 @@ def remembered(
     except OSError:
         pass  # a cache that cannot be written only costs the next run the same work
     return result
+
+
+def remembered_models(cache_dir: Path, stage: str, inputs: Iterable[object], compute: Callable[[], list[M]],
+                      model: type[M]) -> list[M]:
+    """`remembered` for a stage whose result is a list of one kind of model."""
+    return remembered(cache_dir, stage, inputs, compute,
+                      dump=lambda found: [m.model_dump(mode="json") for m in found],
+                      load=lambda data: [model.model_validate(m) for m in data])
 
 
 def _keep_recent(folder: Path, keep: int = KEEP_PER_STAGE) -> None:
