@@ -62,7 +62,9 @@ def cite(source: Source) -> Cite:
 
 def short_url(url: str, limit: int = 70) -> str:
     """A web address as a reader scans it: no scheme, no "www.", no trailing slash, cut at `limit`."""
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", one_line(url), flags=re.IGNORECASE).rstrip("/")
+    parts = urlsplit(one_line(url))
+    host = parts.netloc.removeprefix("www.").removeprefix("WWW.")
+    text = (host + parts.path).rstrip("/") + (f"?{parts.query}" if parts.query else "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
