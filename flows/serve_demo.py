@@ -168,13 +168,21 @@ def wait_for_run(
     timeout: float = 900,
     log: Path | None = None,
 ) -> dict[str, Any]:
-    """Wait until a flow run of the deployment (`run_id`, else the first not in `exclude`) reaches a final state."""
+    """Wait until a flow run of the deployment (`run_id`, else the first not in `exclude`) reaches a final state.
+
+    A poll the server does not answer in time (it is busy: on two cores, the runs it schedules compete with it)
+    is not the answer: polling goes on until `timeout`.
+    """
     deadline = time.monotonic() + timeout
     last = "no flow run yet"
     while time.monotonic() < deadline:
-        runs = [
-            r for r in flow_runs(api_url, deployment_id) if (run_id is None or r["id"] == run_id) and r["id"] not in exclude
-        ]
+        try:
+            found = flow_runs(api_url, deployment_id)
+        except httpx.TransportError as exc:
+            last = f"the server did not answer a poll ({type(exc).__name__})"
+            time.sleep(2)
+            continue
+        runs = [r for r in found if (run_id is None or r["id"] == run_id) and r["id"] not in exclude]
         if runs:
             state = runs[0]["state_type"]
             last = f"{runs[0]['name']} is {state}"

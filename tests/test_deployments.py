@@ -95,3 +95,20 @@ def test_deploy_all_then_a_worker_runs_on_demand_and_event_triggered_runs(tmp_pa
         demo.stop(server)
     assert worker is None or worker.poll() is not None
     assert server is None or server.poll() is not None
+
+
+def test_waiting_for_a_run_outlasts_a_poll_the_busy_server_does_not_answer(monkeypatch: pytest.MonkeyPatch):
+    import httpx
+
+    answers = iter([httpx.ReadTimeout("timed out"), [{"id": "r1", "name": "run", "state_type": "RUNNING"}],
+                    [{"id": "r1", "name": "run", "state_type": "COMPLETED"}]])
+
+    def flow_runs(api_url: str, deployment_id: str) -> list[dict]:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(demo, "flow_runs", flow_runs)
+    monkeypatch.setattr(demo.time, "sleep", lambda seconds: None)
+    assert demo.wait_for_run("http://127.0.0.1:9", "d", timeout=60)["state_type"] == "COMPLETED"
