@@ -51,9 +51,8 @@ from functools import lru_cache
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from summarizer.models import MergedStatement
 from summarizer.signatures import EVENT_WORDS
-from summarizer.themes import STOP_WORDS
+from summarizer.themes import STOP_WORDS, Clusterable
 
 MAX_WORDS = 5
 MIN_SUPPORT = 2
@@ -230,7 +229,7 @@ def specificity(word: str) -> float:
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
-def organisation_words(merged: Sequence[MergedStatement], articles: int) -> set[str]:
+def organisation_words(merged: Sequence[Clusterable], articles: int) -> set[str]:
     """Lower-case acronyms found in at least a quarter of the articles ("csto", "sco"), and the words of
     their spelled-out forms found in the text ("Collective Security Treaty Organization (CSTO)")."""
     seen: dict[str, set[str]] = defaultdict(set)
@@ -317,10 +316,10 @@ def _analysed(text: str) -> tuple[tuple[Phrase, ...], frozenset[str]]:
     return tuple(phrases(text, tagged)), frozenset(singular(w) for w, _ in tagged)
 
 
-class _Tags:
+class Tags:
     """Phrases and words of each statement by index."""
 
-    def __init__(self, merged: Sequence[MergedStatement]) -> None:
+    def __init__(self, merged: Sequence[Clusterable]) -> None:
         self.merged = merged
 
     def phrases(self, i: int) -> tuple[Phrase, ...]:
@@ -331,8 +330,8 @@ class _Tags:
 
 
 def corpus_vocabulary(
-    merged: Sequence[MergedStatement],
-    tags: _Tags,
+    merged: Sequence[Clusterable],
+    tags: Tags,
     *,
     summit_of: Mapping[str, str] | None = None,
     event_terms: Collection[str] = (),
@@ -370,24 +369,26 @@ def corpus_vocabulary(
 
 
 def name_themes(
-    merged: Sequence[MergedStatement],
+    merged: Sequence[Clusterable],
     vectors: np.ndarray,
     groups: Sequence[Sequence[int]],
     *,
     embedder: object | None = None,
     event_terms: Collection[str] = (),
     summit_of: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[ThemeName | None]:
     """A name for each group of merged statements (indices), or None where the group has no name of its own.
 
     `embedder` (anything with `encode(list[str]) -> array`) embeds candidates; without it a candidate's vector
     is the mean vector of the statements containing it. `summit_of` maps article ids to summits (for the
-    spread of words across summits).
+    spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
+    names several sets of groups of the same statements (computed here otherwise).
     """
     if not groups:
         return []
-    tags = _Tags(merged)
-    vocab = corpus_vocabulary(merged, tags, summit_of=summit_of, event_terms=event_terms)
+    tags = Tags(merged)
+    vocab = vocabulary or corpus_vocabulary(merged, tags, summit_of=summit_of, event_terms=event_terms)
     n_sample = len(vocab.sample)
     vectors = np.asarray(vectors)
 

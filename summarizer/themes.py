@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -41,7 +42,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from summarizer.models import MergedStatement, Theme
+from summarizer.models import Theme
 
 _TOKEN = r"(?u)\b[A-Za-z][A-Za-z\-’']+[A-Za-z]\b"
 _EXTRA_STOP = frozenset(
@@ -53,6 +54,30 @@ _EXTRA_STOP = frozenset(
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | _EXTRA_STOP)
 
 
+class Reported(Protocol):
+    """What themes read of a statement: the article it is from."""
+
+    @property
+    def article_id(self) -> str: ...
+
+
+class Clusterable(Protocol):
+    """What themes read of a merged statement: its id, its text and the statements (articles) behind it.
+
+    A `MergedStatement` is one; at a million statements a plain record with these fields costs a tenth of a
+    model's memory (`nttr bench` clusters such records).
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def statements(self) -> Sequence[Reported]: ...
+
+
 class ThemeCluster(BaseModel):
     """A theme and the indices (into the merged statements given) of its members, in input order."""
 
@@ -62,7 +87,7 @@ class ThemeCluster(BaseModel):
     members: tuple[int, ...]
 
 
-CHUNK = 65536
+CHUNK = 16384
 """Rows handled at once where a whole corpus would not fit in memory twice (a million statements)."""
 COMPACT_ABOVE = 200_000
 """Above this many statements the theme space is stored as float16 (half the memory; cosines to 1e-3)."""
@@ -207,7 +232,7 @@ def _slug(text: str) -> str:
 
 
 def cluster_statements(
-    merged: Sequence[MergedStatement],
+    merged: Sequence[Clusterable],
     vectors: np.ndarray,
     *,
     summit_of: Mapping[str, str],
@@ -229,7 +254,7 @@ def cluster_statements(
     mean vector of the statements that contain them. `event_terms` (lower-case words naming the events, such
     as the summits' places) cannot make a theme's name on their own.
     """
-    from summarizer.theme_names import name_themes
+    from summarizer.theme_names import Tags, corpus_vocabulary, name_themes
 
     n = len(merged)
     if n == 0:
@@ -251,12 +276,16 @@ def cluster_statements(
                 labels[labels == c] = -1
     groups = [np.flatnonzero(labels == c).tolist() for c in sorted(set(labels.tolist()) - {-1})]
     named_before: dict[tuple[int, ...], object] = {}
+    vocabulary = None
 
     def namer(groups: Sequence[Sequence[int]]) -> list:  # type: ignore[type-arg]
         # A group named before keeps its name: the name is a function of the members and the corpus.
+        nonlocal vocabulary
         todo = [list(g) for g in groups if tuple(g) not in named_before]
+        if todo and vocabulary is None:  # the corpus's statistics, computed once for every naming
+            vocabulary = corpus_vocabulary(merged, Tags(merged), summit_of=summit_of, event_terms=event_terms)
         for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
-                                           summit_of=summit_of) if todo else []):
+                                           summit_of=summit_of, vocabulary=vocabulary) if todo else []):
             named_before[tuple(g)] = nm
         return [named_before[tuple(g)] for g in groups]
 
@@ -309,7 +338,7 @@ def _same_names_merged(groups: Sequence[Sequence[int]], names: Sequence[object])
     return [sorted(g) for g in by_key.values()]
 
 
-def _event_words(merged: Sequence[MergedStatement], event_terms: Collection[str]) -> set[str]:
+def _event_words(merged: Sequence[Clusterable], event_terms: Collection[str]) -> set[str]:
     """Words every theme shares, so they must not pull statements together: the events' terms and the
     organisation's acronym and spelled-out name (from an evenly spaced sample of the statements)."""
     from summarizer.theme_names import CORPUS_SAMPLE, evenly, organisation_words
@@ -320,15 +349,16 @@ def _event_words(merged: Sequence[MergedStatement], event_terms: Collection[str]
     return words | (organisation_words(sample, articles) if articles >= 4 else set())
 
 
-def anchored(merged: Sequence[MergedStatement], x: np.ndarray, groups: Sequence[Sequence[int]],
+def anchored(merged: Sequence[Clusterable], x: np.ndarray, groups: Sequence[Sequence[int]],
              names: Sequence[object]) -> list[list[int]]:
     """Groups grown by the statements outside every group that contain a group's name ("drug trafficking");
     one that contains several names joins the group whose centroid is nearest."""
-    patterns = {f"t{c}": _name_pattern(nm.label) for c, nm in enumerate(names) if nm is not None}  # type: ignore[attr-defined]
-    patterns = {g: p for g, p in patterns.items() if p}
-    if not patterns:
+    patterns = {c: _name_pattern(nm.label) for c, nm in enumerate(names) if nm is not None}  # type: ignore[attr-defined]
+    compiled = {c: re.compile(p, re.IGNORECASE) for c, p in patterns.items() if p}
+    if not compiled:
         return [list(g) for g in groups]
-    either = re.compile("|".join(f"(?P<{g}>{p})" for g, p in patterns.items()), re.IGNORECASE)
+    # A name is looked for only in texts holding its first word as written (cheap), then by its pattern.
+    firsts = {c: _first_word(names[c].label) for c in compiled}  # type: ignore[attr-defined]
     labels = np.full(len(merged), -1, dtype=np.int64)
     for c, g in enumerate(groups):
         labels[list(g)] = c
@@ -336,11 +366,27 @@ def anchored(merged: Sequence[MergedStatement], x: np.ndarray, groups: Sequence[
     grown = [list(g) for g in groups]
     for i in np.flatnonzero(labels < 0).tolist():
         text = merged[i].text
-        hits = sorted({int(g[1:]) for found in either.finditer(text) for g, v in found.groupdict().items() if v})
+        lowered = text.lower().translate(_FOLDS)
+        hits = [c for c, p in compiled.items() if firsts[c] in lowered and p.search(text)]
         if hits:
             row = x[i].astype(np.float32)
             grown[max(hits, key=lambda c: (float(row @ cents[c]), -c))].append(i)
     return [sorted(g) for g in grown]
+
+
+_FOLDS = str.maketrans("ſı", "si")
+"""Letters that `re.IGNORECASE` matches to an ASCII letter but `str.lower` leaves apart (the Kelvin sign and
+dotted capital I lower to ASCII already)."""
+
+
+def _first_word(label: str) -> str:
+    """Lower-case text every match of `_name_pattern(label)` contains (its first word up to an apostrophe,
+    a lone word without its plural s), or "" where that cannot be said simply (non-ASCII letters)."""
+    words = label.split()
+    first = re.split("['’]", words[0])[0] if words else ""
+    if not first.isascii():
+        return ""
+    return (first.removesuffix("s") if len(words) == 1 else first).lower()
 
 
 def _name_pattern(label: str) -> str:
@@ -352,14 +398,14 @@ def _name_pattern(label: str) -> str:
     return r"\b" + r"\s+".join(words[:-1] + [head + r"(?:s|es)?"]) + r"\b"
 
 
-def left_out(merged: Sequence[MergedStatement], clusters: Sequence[ThemeCluster]) -> tuple[str, ...]:
+def left_out(merged: Sequence[Clusterable], clusters: Sequence[ThemeCluster]) -> tuple[str, ...]:
     """Ids of the merged statements in no theme, in input order."""
     inside = {i for c in clusters for i in c.members}
     return tuple(m.id for i, m in enumerate(merged) if i not in inside)
 
 
 def cluster_themes(
-    merged: Sequence[MergedStatement], vectors: np.ndarray, *, summit_of: Mapping[str, str], **knobs: object
+    merged: Sequence[Clusterable], vectors: np.ndarray, *, summit_of: Mapping[str, str], **knobs: object
 ) -> list[Theme]:
     """The themes of `cluster_statements`, without their member lists."""
     return [c.theme for c in cluster_statements(merged, vectors, summit_of=summit_of, **knobs)]  # type: ignore[arg-type]

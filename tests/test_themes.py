@@ -266,3 +266,37 @@ def test_a_word_most_members_share_beats_a_phrase_few_share(fake_embedder):
                         embedder=fake_embedder)
     assert names[0] is not None and names[0].label == "Negotiations"
 
+
+
+def test_statements_outside_join_the_theme_whose_name_they_contain_whatever_the_case_or_apostrophe():
+    from summarizer.theme_names import ThemeName
+    from summarizer.themes import anchored
+
+    merged = corpus([[
+        "Drug trafficking is the theme.", "Negotiations are the other.", "Brazil's neighbour is the third.",
+        "THE NEGOTIATIONES WENT ON.",  # upper case, "-es" plural
+        "Brazil’s neighbours joined.",  # curly apostrophe, plural
+        "Nothing here names a theme.",
+        "drug  trafficking grew.",  # lower case, two spaces
+        "Negotiating went on: a word that begins like a name is not the name.",
+    ]])
+    x = np.eye(len(merged), dtype=np.float32)
+    names = [ThemeName("Drug trafficking", ()), ThemeName("Negotiations", ()), ThemeName("Brazil's neighbour", ())]
+    grown = anchored(merged, x, [[0], [1], [2]], names)
+    assert grown == [[0, 6], [1, 3], [2, 4]]
+
+
+def test_plain_records_with_an_id_a_text_and_articles_can_be_clustered(fake_embedder):
+    from typing import NamedTuple
+
+    class Reported(NamedTuple):
+        article_id: str
+
+    class Row(NamedTuple):
+        id: str
+        text: str
+        statements: tuple
+
+    merged = three_articles()
+    rows = [Row(m.id, m.text, tuple(Reported(s.article_id) for s in m.statements)) for m in merged]
+    assert clusters_of(rows, fake_embedder) == clusters_of(merged, fake_embedder)
