@@ -71,12 +71,14 @@ def merge_copies(articles: Sequence[Article]) -> list[Article]:
 
 @task(name="statements")
 def split_statements(articles: Sequence[Article], cache_dir: str) -> list[Statement]:
-    """Every article's statements, in order; remembered by content like cleaning."""
-
-    def compute() -> list[Statement]:
-        return [s for a in articles for s in sentences.split_statements(a)]
-
-    found = stage_cache.remembered_models(Path(cache_dir), "statements", (list(articles),), compute, Statement)
+    """Every article's statements, in order; each article's remembered by its content, so one new article
+    is the only one split."""
+    each = stage_cache.remembered_each(
+        Path(cache_dir), "statements-each", articles, sentences.split_statements,
+        dump=lambda found: [s.model_dump(mode="json") for s in found],
+        load=lambda data: [Statement.model_validate(s) for s in data],
+    )
+    found = [s for statements in each for s in statements]
     log.info("split %d articles into %d statements", len(articles), len(found))
     return found
 

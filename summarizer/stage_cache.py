@@ -1,4 +1,5 @@
-"""Results of whole stages (summit grouping, theme clustering) remembered by the content of their inputs.
+"""Results of whole stages (summit grouping, theme clustering), or of a stage's work on each article
+(splitting into statements), remembered by the content of their inputs.
 
 A warm rerun over the same articles should cost what reading them costs: no clustering, and not even the
 imports clustering needs (scikit-learn alone is a second or more). A stage's result depends only on its
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,6 +115,44 @@ def remembered_models(cache_dir: Path, stage: str, inputs: Iterable[object], com
     return remembered(cache_dir, stage, inputs, compute,
                       dump=lambda found: [m.model_dump(mode="json") for m in found],
                       load=lambda data: [model.model_validate(m) for m in data])
+
+
+KEEP_PER_ITEM = 20_000
+"""Entries kept per per-item stage (one entry per article): about the articles of three weeks of a large
+aggregator's feeds; `nttr prune` forgets older ones sooner."""
+
+
+def remembered_each(
+    cache_dir: Path,
+    stage: str,
+    items: Sequence[object],
+    compute: Callable[[Any], T],
+    dump: Callable[[T], object],
+    load: Callable[[Any], T],
+) -> list[T]:
+    """`compute(item)` for each item, each remembered by the item's content: for a stage that works on one
+    article at a time, so a set with one more article computes one article's result."""
+    folder = Path(cache_dir) / FOLDER / stage
+    out: list[T] = []
+    wrote = False
+    for item in items:
+        path = folder / f"{stage_key(stage, [item])}.json"
+        try:
+            found = load(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            found = compute(item)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(path, json.dumps(dump(found)))
+                wrote = True
+            except OSError:
+                pass
+        else:
+            mark_used(path)
+        out.append(found)
+    if wrote:
+        _keep_recent(folder, KEEP_PER_ITEM)
+    return out
 
 
 def _keep_recent(folder: Path, keep: int = KEEP_PER_STAGE) -> None:

@@ -115,3 +115,20 @@ def test_each_stage_keeps_only_its_most_recently_used_entries(tmp_path: Path):
     assert len(kept) == stage_cache.KEEP_PER_STAGE
     assert stage_cache.KEEP_PER_STAGE + 2 in kept  # the newest stays
     assert len(list((cache / stage_cache.FOLDER / "clean").glob("*.json"))) == 1
+
+
+def test_a_per_article_stage_computes_only_the_articles_it_has_not_seen(tmp_path: Path):
+    cache, computed = tmp_path / "cache", []
+
+    def split(article: str) -> list[str]:
+        computed.append(article)
+        return article.split()
+
+    def run(articles: list[str]) -> list[list[str]]:
+        return stage_cache.remembered_each(cache, "statements-each", articles, split, dump=list, load=list)
+
+    assert run(["a b", "c"]) == [["a", "b"], ["c"]]
+    assert run(["a b", "c", "d e"]) == [["a", "b"], ["c"], ["d", "e"]]
+    assert run(["d e", "a b"]) == [["d", "e"], ["a", "b"]]
+    assert computed == ["a b", "c", "d e"]
+    assert len(list((cache / stage_cache.FOLDER / "statements-each").glob("*.json"))) == 3
