@@ -43,6 +43,7 @@ members (evenly spaced, so deterministic), so naming costs the same at 5,000 sta
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ class ThemeName:
         return phrase_key(self.label.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phrase:
     """A candidate: its key (lower-case words, head singular), its words as written, whether its head is a
     common noun, and whether a personal name follows it here (as after a title: "President Tokayev")."""
@@ -198,7 +199,9 @@ def phrases(text: str, tagged: Sequence[tuple[str, str]] | None = None) -> list[
                 titled = e < len(tagged) and ((tagged[e][1] in _PROPER and last_word[:1].isupper())
                                                or _describes_a_name(tagged, e))
                 if key not in found or (titled and not found[key].titled):
-                    found[key] = Phrase(key=key, words=tuple(words), common_head=last_tag in _COMMON, titled=titled)
+                    # Words interned: the cache of analysed statements holds each distinct word once.
+                    found[key] = Phrase(key=tuple(map(sys.intern, key)), words=tuple(map(sys.intern, words)),
+                                        common_head=last_tag in _COMMON, titled=titled)
     return list(found.values())
 
 
@@ -309,11 +312,11 @@ class Vocabulary:
         return self._event[k]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _analysed(text: str) -> tuple[tuple[Phrase, ...], frozenset[str]]:
     """Phrases and (singular, lower-case) words of one statement, tagged once per process."""
     tagged = tag(text)
-    return tuple(phrases(text, tagged)), frozenset(singular(w) for w, _ in tagged)
+    return tuple(phrases(text, tagged)), frozenset(sys.intern(singular(w)) for w, _ in tagged)
 
 
 class Tags:
