@@ -222,6 +222,8 @@ def submit_summaries(
         items = [merged[i] for i in idx]
         known = tasks.remembered_summary(items, settings) if idx else []
         out.append(known if known is not None else tasks.summarize_group.submit(items, vectors[idx], settings_json))
+    computed = sum(not isinstance(f, list) for f in out)
+    log.info("%d summaries: %d remembered, %d to write", len(out), len(out) - computed, computed)
     return out
 
 
