@@ -92,21 +92,37 @@ def remembered(
     """The stage's result for these inputs: from the cache when known, else computed and remembered."""
     key = stage_key(stage, inputs)
     path = Path(cache_dir) / FOLDER / stage / f"{key}.json"
+    found = _read_entry(path, load)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    result = compute()
+    if _write_entry(path, dump(result)):
+        _keep_recent(path.parent)
+    return result
+
+
+_MISSING = object()
+
+
+def _read_entry(path: Path, load: Callable[[Any], T]) -> T | object:
+    """The entry at `path`, marked used (`nttr prune` forgets entries unused for the retention period); or
+    _MISSING where there is none, or it cannot be read (a damaged entry is recomputed)."""
     try:
         found = load(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
-        pass
-    else:
-        mark_used(path)  # `nttr prune` forgets entries unused for the retention period
-        return found
-    result = compute()
+        return _MISSING
+    mark_used(path)
+    return found
+
+
+def _write_entry(path: Path, data: object) -> bool:
+    """Write an entry; False where the cache cannot be written (that only costs the next run the same work)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(dump(result)))
-        _keep_recent(path.parent)
+        write_atomic(path, json.dumps(data))
     except OSError:
-        pass  # a cache that cannot be written only costs the next run the same work
-    return result
+        return False
+    return True
 
 
 def remembered_models(cache_dir: Path, stage: str, inputs: Iterable[object], compute: Callable[[], list[M]],
@@ -137,19 +153,11 @@ def remembered_each(
     wrote = False
     for item in items:
         path = folder / f"{stage_key(stage, [item])}.json"
-        try:
-            found = load(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError):
+        found = _read_entry(path, load)
+        if found is _MISSING:
             found = compute(item)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(path, json.dumps(dump(found)))
-                wrote = True
-            except OSError:
-                pass
-        else:
-            mark_used(path)
-        out.append(found)
+            wrote = _write_entry(path, dump(found)) or wrote
+        out.append(found)  # type: ignore[arg-type]
     if wrote:
         _keep_recent(folder, KEEP_PER_ITEM)
     return out
