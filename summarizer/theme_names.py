@@ -319,7 +319,7 @@ def _analysed(text: str) -> tuple[tuple[Phrase, ...], frozenset[str]]:
     return tuple(phrases(text, tagged)), frozenset(sys.intern(singular(w)) for w, _ in tagged)
 
 
-class Tags:
+class _Tags:
     """Phrases and words of each statement by index."""
 
     def __init__(self, merged: Sequence[Clusterable]) -> None:
@@ -334,12 +334,12 @@ class Tags:
 
 def corpus_vocabulary(
     merged: Sequence[Clusterable],
-    tags: Tags,
     *,
     summit_of: Mapping[str, str] | None = None,
     event_terms: Collection[str] = (),
 ) -> Vocabulary:
     """Document frequencies, written forms, and the event vocabulary (rule 2 of the module docstring)."""
+    tags = _Tags(merged)
     vocab = Vocabulary(sample=evenly(range(len(merged)), CORPUS_SAMPLE))
     word_articles: dict[str, set[str]] = defaultdict(set)
     all_articles: set[str] = set()
@@ -390,8 +390,8 @@ def name_themes(
     """
     if not groups:
         return []
-    tags = Tags(merged)
-    vocab = vocabulary or corpus_vocabulary(merged, tags, summit_of=summit_of, event_terms=event_terms)
+    tags = _Tags(merged)
+    vocab = vocabulary or corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms)
     n_sample = len(vocab.sample)
     vectors = np.asarray(vectors)
 

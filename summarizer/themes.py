@@ -28,6 +28,7 @@ assigned by the same rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -254,7 +255,7 @@ def cluster_statements(
     mean vector of the statements that contain them. `event_terms` (lower-case words naming the events, such
     as the summits' places) cannot make a theme's name on their own.
     """
-    from summarizer.theme_names import Tags, corpus_vocabulary, name_themes
+    from summarizer.theme_names import corpus_vocabulary, name_themes
 
     n = len(merged)
     if n == 0:
@@ -276,16 +277,14 @@ def cluster_statements(
                 labels[labels == c] = -1
     groups = [np.flatnonzero(labels == c).tolist() for c in sorted(set(labels.tolist()) - {-1})]
     named_before: dict[tuple[int, ...], object] = {}
-    vocabulary = None
+    # The corpus's statistics, computed once for every naming (and not at all when nothing is named).
+    vocabulary = functools.cache(lambda: corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms))
 
     def namer(groups: Sequence[Sequence[int]]) -> list:  # type: ignore[type-arg]
         # A group named before keeps its name: the name is a function of the members and the corpus.
-        nonlocal vocabulary
         todo = [list(g) for g in groups if tuple(g) not in named_before]
-        if todo and vocabulary is None:  # the corpus's statistics, computed once for every naming
-            vocabulary = corpus_vocabulary(merged, Tags(merged), summit_of=summit_of, event_terms=event_terms)
         for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
-                                           summit_of=summit_of, vocabulary=vocabulary) if todo else []):
+                                           summit_of=summit_of, vocabulary=vocabulary()) if todo else []):
             named_before[tuple(g)] = nm
         return [named_before[tuple(g)] for g in groups]
 
