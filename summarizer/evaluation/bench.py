@@ -13,8 +13,8 @@
 4. Peers: sumy's LexRank and our default on the same topics: time per topic and ROUGE.
 
 Runs go through the background Prefect server, as a user's do; it is started first (its one-time start is
-reported) and stopped at the end. Every measurement runs in its own process, so each peak memory (max RSS
-of the process and its children) is its own. The machine may be shared: the load average is printed, and
+reported) and stopped at the end. Every measurement runs in its own process, so each peak memory (the largest
+sum of the RSS of the process and its descendants, such as the summary workers) is its own. The machine may be shared: the load average is printed, and
 each ratio compares runs made back to back (`rounds` times, interleaved; the median is reported).
 """
 
@@ -199,12 +199,30 @@ def synthetic_vectors(n: int, *, dim: int = 384, duplicate_share: float = 0.2, s
 def measured(
     cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float | None = None
 ) -> tuple[float, float, str]:
-    """Run a command in a fresh wrapper process: (wall seconds, peak RSS in MB of it and its children, stdout)."""
+    """Run a command in a fresh wrapper process: (wall seconds, peak memory in MB, stdout).
+
+    The peak memory is the largest sum of the RSS of the command's process and all its descendants (the
+    summary workers too), sampled every 50 ms, or the largest single process's peak if that is larger. The
+    sum counts pages that processes share once per process: it errs high."""
     wrapper = (
-        "import resource, subprocess, sys, time, json\n"
-        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "print(json.dumps({'rc': r.returncode, 'seconds': time.perf_counter() - t, 'out': r.stdout, 'err': r.stderr[-2000:],"
-        " 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+        "import resource, subprocess, sys, threading, time, json, psutil\n"
+        "t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)\n"
+        "peak = [0]\n"
+        "def watch():\n"
+        "    root = psutil.Process(p.pid)\n"
+        "    while p.poll() is None:\n"
+        "        total = 0\n"
+        "        try:\n"
+        "            for q in [root, *root.children(recursive=True)]:\n"
+        "                try: total += q.memory_info().rss\n"
+        "                except psutil.Error: pass\n"
+        "        except psutil.Error: pass\n"
+        "        peak[0] = max(peak[0], total); time.sleep(0.05)\n"
+        "threading.Thread(target=watch, daemon=True).start()\n"
+        "out, err = p.communicate()\n"
+        "rss_kb = max(peak[0] // 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "print(json.dumps({'rc': p.returncode, 'seconds': time.perf_counter() - t, 'out': out, 'err': err[-2000:],"
+        " 'rss_kb': rss_kb}))\n"
     )
     done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, timeout=timeout)
     result = json.loads(done.stdout)
