@@ -14,7 +14,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
-from flows import daily, tasks
+from flows import daily, tasks, workers
 from flows.artifacts import publish_artifacts
 from summarizer import __version__, embed, novelty
 from summarizer import digest as assemble
@@ -75,8 +75,11 @@ def digest_flow(
         if new_only and daily.already_made(settings, out_dir):
             result = RunResult(out_dir=str(out_dir), encoded=0, cache_hits=0)
         else:
-            result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until,
-                                    as_of=day, email=send_email)
+            try:
+                result = summarize_into(settings, inputs, out_dir, new_only=new_only, since=since, until=until,
+                                        as_of=day, email=send_email)
+            finally:
+                workers.stop()
         if send_email:
             from flows.mail_tasks import send_digest_email
 
@@ -98,6 +101,9 @@ def summarize_into(
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
+    if settings.task_runner == "default" and not tasks.cleaning_remembered(got.articles, not new_only,
+                                                                           str(settings.cache_dir)):
+        workers.start(settings.summary_workers)  # a new set has summaries to write: workers import meanwhile
     articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only, str(settings.cache_dir))
     problems = [*got.problems, *clean_problems]
     if not articles:
@@ -170,8 +176,9 @@ def embedder_args(settings: Settings) -> tuple[str, int, str]:
 def prepare_in_background(settings: Settings) -> None:
     """Something needs encoding: load the model now, and meanwhile import what the stages after it need.
 
-    Loading the model keeps about one core busy; the imports of summit grouping, themes and the
-    summarizers (scikit-learn, SciPy, NLTK: seconds) use the other, instead of waiting until encoding ends.
+    Loading the model keeps about one core busy; the imports of summit grouping and themes (scikit-learn,
+    SciPy: seconds) use the other, instead of waiting until encoding ends. (The summarizers are imported by
+    the summary workers, flows/workers.py, started when the set of articles is new.)
     """
     embedder = tasks.embedder_for(*embedder_args(settings))
 
@@ -181,7 +188,6 @@ def prepare_in_background(settings: Settings) -> None:
 
     def imports() -> None:
         with contextlib.suppress(Exception):
-            import summarizer.algorithms  # noqa: F401
             import summarizer.summits  # noqa: F401
             import summarizer.themes  # noqa: F401
 
@@ -223,7 +229,8 @@ def submit_summaries(
         known = tasks.remembered_summary(items, settings) if idx else []
         out.append(known if known is not None else tasks.summarize_group.submit(items, vectors[idx], settings_json))
     computed = sum(not isinstance(f, list) for f in out)
-    log.info("%d summaries: %d remembered, %d to write", len(out), len(out) - computed, computed)
+    where = f" by {workers.running()} worker processes" if computed and workers.running() else ""
+    log.info("%d summaries: %d remembered, %d to write%s", len(out), len(out) - computed, computed, where)
     return out
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import prefect
 from prefect.cache_policies import NO_CACHE
 
+from flows import workers
+
 from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, stage_cache, summarize, summary_cache
 from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
@@ -56,12 +58,21 @@ def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> 
         return (copies.merge_copies(cleaned) if merge else cleaned), problems
 
     return stage_cache.remembered(
-        Path(cache_dir), "clean", (list(articles), merge), compute,
+        Path(cache_dir), "clean", _clean_inputs(articles, merge), compute,
         dump=lambda found: {"articles": [a.model_dump(mode="json") for a in found[0]],
                             "problems": [p.model_dump(mode="json") for p in found[1]]},
         load=lambda data: ([Article.model_validate(a) for a in data["articles"]],
                            [Problem.model_validate(p) for p in data["problems"]]),
     )
+
+
+def _clean_inputs(articles: Sequence[Article], merge: bool) -> tuple[list[Article], bool]:
+    return list(articles), merge
+
+
+def cleaning_remembered(articles: Sequence[Article], merge: bool, cache_dir: str) -> bool:
+    """Whether this set of articles was cleaned before: a set not seen before has summaries to write."""
+    return stage_cache.known(Path(cache_dir), "clean", _clean_inputs(articles, merge))
 
 
 @task(name="merge-copies")
@@ -134,7 +145,9 @@ def cluster_themes(
     `event_terms`: the words naming each summit's event, by summit id."""
     s = Settings.model_validate_json(settings_json)
     namer = CachedEmbedder(s.model, s.batch_size, str(s.cache_dir))
-    return remembered_themes(merged, vectors, summit_of, event_terms or {}, Path(s.cache_dir), s.model, namer)
+    with workers.one_thread_beside():
+        return remembered_themes(merged, vectors, summit_of, event_terms or {}, Path(s.cache_dir), s.model,
+                                 namer)
 
 
 def remembered_themes(
@@ -176,7 +189,7 @@ def summarize_group(
     key = summary_cache.group_key(items, model=s.model, **knobs)
     chosen = summary_cache.load_choice(s.cache_dir, key, len(items))  # a known key implies a valid algorithm
     if chosen is None:
-        chosen = summarize.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
+        chosen = workers.choose(items, vectors, **knobs)  # an unknown algorithm fails here, naming the valid ones
         summary_cache.save_choice(s.cache_dir, key, chosen)
     return summarize.summary_of(items, chosen)
 

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     timezone: str = Field("UTC", description="Time zone of the daily schedule and of digest dates.")
     task_runner: Literal["default", "dask"] = "default"
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
+    summary_workers: int | None = Field(
+        None, ge=0, le=64,
+        description="Processes that write summaries beside the run: unset, one per core (at most 4) on 2 cores or "
+        "more; 0: in the run's own process.",
+    )
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
     embed_precision: Literal["auto", "float32", "bfloat16"] = Field(
         "auto", description="auto: bfloat16 where the CPU has it natively (half the time), else float32."

@@ -22,6 +22,9 @@ os.environ["DO_NOT_TRACK"] = "1"
 # `nttr run` leaves a Prefect server running per data folder; should a test session die before it stops
 # them (see stop_background_servers), they stop by themselves after 15 minutes unused.
 os.environ.setdefault("NTTR_PREFECT_SERVER_IDLE_HOURS", "0.25")
+# Flows in tests write their summaries in their own process (worker processes cost seconds of imports per run);
+# tests/test_workers.py and the end-to-end runs over the seeds (test_run_seeds.py) use the workers.
+os.environ.setdefault("NTTR_SUMMARY_WORKERS", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)
