@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev,eval]'
+	$(BIN)/python -m compileall -q summarizer flows >/dev/null  # bytecode now, where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
 # Headless Chromium checks the HTML outputs; installed from Debian when missing and we may.
