@@ -177,7 +177,7 @@ def prepare_in_background(settings: Settings) -> None:
     """Something needs encoding: load the model now, and meanwhile import what the stages after it need.
 
     Loading the model keeps about one core busy; the imports of summit grouping and themes (scikit-learn,
-    SciPy: seconds) use the other, instead of waiting until encoding ends. (The summarizers are imported by
+    SciPy) and the places gazetteer (seconds together) use the other, instead of waiting until encoding ends. (The summarizers are imported by
     the summary workers, flows/workers.py, started when the set of articles is new.)
     """
     embedder = tasks.embedder_for(*embedder_args(settings))
@@ -190,6 +190,9 @@ def prepare_in_background(settings: Settings) -> None:
         with contextlib.suppress(Exception):
             import summarizer.summits  # noqa: F401
             import summarizer.themes  # noqa: F401
+            from summarizer import places
+
+            places.load()  # summit grouping's gazetteer
 
     for target in (load, imports):
         threading.Thread(target=target, name=f"nttr-{target.__name__}", daemon=True).start()

@@ -92,6 +92,11 @@ def _gazetteer() -> _Gazetteer:
                       longest=min(longest, _MAX_WORDS))
 
 
+def load() -> None:
+    """Build the gazetteer now (about a second; otherwise on first use), e.g. while the model encodes."""
+    _gazetteer()
+
+
 def country_name(code: str) -> str:
     """The usual English name of a country code."""
     return _gazetteer().names.get(code, code)
