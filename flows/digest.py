@@ -101,9 +101,6 @@ def summarize_into(
     """The pipeline: ingest -> statements -> embed -> merge -> summits, themes -> summaries -> write."""
     settings_json = settings.model_dump_json()  # tasks get settings as JSON: plain, picklable, password masked
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
-    if settings.task_runner == "default" and not tasks.cleaning_remembered(got.articles, not new_only,
-                                                                           str(settings.cache_dir)):
-        workers.start(settings.summary_workers)  # a new set has summaries to write: workers import meanwhile
     articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only, str(settings.cache_dir))
     problems = [*got.problems, *clean_problems]
     if not articles:
@@ -119,10 +116,11 @@ def summarize_into(
     statements = tasks.split_statements(quote(articles), str(settings.cache_dir))
     texts = [s.text for s in statements]
     # With Dask, the model loads in the workers, not here.
-    if settings.task_runner == "default" and embed.count_uncached(
-        tasks.embedder_for(*embedder_args(settings)).name, texts, settings.cache_dir
-    ):
-        prepare_in_background(settings)
+    uncached = 0
+    if settings.task_runner == "default":
+        uncached = embed.count_uncached(tasks.embedder_for(*embedder_args(settings)).name, texts, settings.cache_dir)
+    if uncached:
+        prepare_in_background(settings, uncached)
     vectors, encoded, hits = embed_all(texts, settings)
     daily.pause_point("embedded")
     cache = str(settings.cache_dir)
@@ -173,13 +171,16 @@ def embedder_args(settings: Settings) -> tuple[str, int, str]:
     return settings.model, settings.batch_size, settings.embed_precision
 
 
-def prepare_in_background(settings: Settings) -> None:
-    """Something needs encoding: load the model now, and meanwhile import what the stages after it need.
+def prepare_in_background(settings: Settings, uncached: int) -> None:
+    """`uncached` statements need encoding: load the model now, and meanwhile import what the stages after it
+    need, and start the summary workers (flows/workers.py) when encoding lasts long enough to hide their start.
 
-    Loading the model keeps about one core busy; the imports of summit grouping and themes (scikit-learn,
-    SciPy) and the places gazetteer (seconds together) use the other, instead of waiting until encoding ends. (The summarizers are imported by
-    the summary workers, flows/workers.py, started when the set of articles is new.)
+    Loading the model keeps about one core busy; the imports of summit grouping, themes and the summarizers
+    (scikit-learn, SciPy, NLTK) and the places gazetteer (seconds together) use the other, instead of waiting
+    until encoding ends.
     """
+    if workers.wanted(settings.summary_workers, uncached):
+        workers.start(settings.summary_workers)
     embedder = tasks.embedder_for(*embedder_args(settings))
 
     def load() -> None:
@@ -188,6 +189,8 @@ def prepare_in_background(settings: Settings) -> None:
 
     def imports() -> None:
         with contextlib.suppress(Exception):
+            if not workers.running():  # else the workers write the summaries
+                import summarizer.algorithms  # noqa: F401
             import summarizer.summits  # noqa: F401
             import summarizer.themes  # noqa: F401
             from summarizer import places

@@ -58,21 +58,12 @@ def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> 
         return (copies.merge_copies(cleaned) if merge else cleaned), problems
 
     return stage_cache.remembered(
-        Path(cache_dir), "clean", _clean_inputs(articles, merge), compute,
+        Path(cache_dir), "clean", (list(articles), merge), compute,
         dump=lambda found: {"articles": [a.model_dump(mode="json") for a in found[0]],
                             "problems": [p.model_dump(mode="json") for p in found[1]]},
         load=lambda data: ([Article.model_validate(a) for a in data["articles"]],
                            [Problem.model_validate(p) for p in data["problems"]]),
     )
-
-
-def _clean_inputs(articles: Sequence[Article], merge: bool) -> tuple[list[Article], bool]:
-    return list(articles), merge
-
-
-def cleaning_remembered(articles: Sequence[Article], merge: bool, cache_dir: str) -> bool:
-    """Whether this set of articles was cleaned before: a set not seen before has summaries to write."""
-    return stage_cache.known(Path(cache_dir), "clean", _clean_inputs(articles, merge))
 
 
 @task(name="merge-copies")

@@ -5,10 +5,11 @@ that holds the GIL part of the time, so in threads the summaries and the themes 
 worker processes they use every core (the README's speed figures say what this saves on DUC 2004 dev).
 
 The pool is loky's (joblib's process pool): fresh processes that do not re-run this program's `__main__`, so a
-script that calls the flow without a main guard is safe. A run starts them while the model encodes (`start`),
-when there is time to spare for their imports; a run with nothing to encode summarizes in its own threads, since
-an increment's few summaries cost less than starting a process. A summary is the same wherever it is computed;
-if a worker dies, that summary and the rest are computed in this process.
+script that calls the flow without a main guard is safe. A run starts them while the model encodes, when it has
+at least `WORTH_FROM` statements to encode: then encoding hides the workers' start (their imports, about 2 CPU-s
+each), and there are many summaries to write. A run with less to encode (one more article: a few summaries)
+writes its summaries in its own threads, which cost less than starting processes. A summary is the same wherever
+it is computed; if a worker dies, that summary and the rest are computed in this process.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nttr")
 
+WORTH_FROM = 1_000
+"""Statements to encode from which a run starts workers: about 5 s of encoding on 2 cores (DUC 2004 dev's 5,360
+take 28 to 40 s), longer than the workers take to start beside it."""
+
 MAX_WORKERS = 4
 """At most this many workers (one per core below it): each holds the summarizers' imports, about 150 MB."""
 
@@ -44,6 +49,14 @@ WORKER_NICENESS = 5
 _lock = threading.Lock()
 _pool: _ReusablePoolExecutor | None = None
 _size = 0
+
+
+def wanted(setting: int | None, uncached: int) -> bool:
+    """Whether a run that encodes `uncached` statements starts workers, by the `summary_workers` setting
+    (None: when it encodes at least `WORTH_FROM`; a number: whenever it encodes; 0: never)."""
+    if setting is not None:
+        return setting > 0 and uncached > 0
+    return uncached >= WORTH_FROM
 
 
 def _warm() -> None:

@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(None, description="An existing Dask scheduler; a local cluster when unset.")
     summary_workers: int | None = Field(
         None, ge=0, le=64,
-        description="Processes that write summaries beside the run: unset, one per core (at most 4) on 2 cores or "
-        "more; 0: in the run's own process.",
+        description="Processes that write summaries beside a run that encodes: unset, one per core (at most 4, none "
+        "on one core) when it encodes 1,000 statements or more; a number: that many whenever it encodes; 0: none.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Statements per embedding batch.")
     embed_precision: Literal["auto", "float32", "bfloat16"] = Field(

@@ -101,11 +101,6 @@ def remembered(
     return result
 
 
-def known(cache_dir: Path, stage: str, inputs: Iterable[object]) -> bool:
-    """Whether the stage's result for these inputs is remembered (without reading it)."""
-    return (Path(cache_dir) / FOLDER / stage / f"{stage_key(stage, inputs)}.json").is_file()
-
-
 _MISSING = object()
 
 

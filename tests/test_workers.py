@@ -65,3 +65,11 @@ def test_without_workers_summaries_are_made_in_this_process(fake_embedder) -> No
     assert not workers.running()
     assert workers.choose(CORPUS, vectors) == choose(CORPUS, vectors)
     assert not worker_pids()
+
+
+def test_workers_start_unasked_only_when_encoding_is_long_enough_to_hide_their_start() -> None:
+    assert not workers.wanted(None, 0)
+    assert not workers.wanted(None, workers.WORTH_FROM - 1)  # one more article: its few summaries, here
+    assert workers.wanted(None, workers.WORTH_FROM)
+    assert workers.wanted(2, 1) and not workers.wanted(2, 0)  # a number: whenever the run encodes
+    assert not workers.wanted(0, 10 * workers.WORTH_FROM)
