@@ -175,9 +175,9 @@ def prepare_in_background(settings: Settings, uncached: int) -> None:
     """`uncached` statements need encoding: load the model now, and meanwhile import what the stages after it
     need, and start the summary workers (flows/workers.py) when encoding lasts long enough to hide their start.
 
-    Loading the model keeps about one core busy; the imports of summit grouping, themes and the summarizers
-    (scikit-learn, SciPy, NLTK) and the places gazetteer (seconds together) use the other, instead of waiting
-    until encoding ends.
+    Loading the model keeps about one core busy; the imports of summit grouping, themes and (unless workers
+    write the summaries) the summarizers, scikit-learn, SciPy and NLTK, and the places gazetteer (seconds
+    together) use the other, instead of waiting until encoding ends.
     """
     if workers.wanted(settings.summary_workers, uncached):
         workers.start(settings.summary_workers)

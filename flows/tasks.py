@@ -18,7 +18,6 @@ import prefect
 from prefect.cache_policies import NO_CACHE
 
 from flows import workers
-
 from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, stage_cache, summarize, summary_cache
 from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings

@@ -37,11 +37,12 @@ WORTH_FROM = 1_000
 take 28 to 40 s), longer than the workers take to start beside it."""
 
 MAX_WORKERS = 4
-"""At most this many workers (one per core below it): each holds the summarizers' imports, about 150 MB."""
+"""At most this many workers (one per core below it): each holds the summarizers' imports, about 190 MB (RSS;
+130 MB its own)."""
 
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-"""A worker is one core's worth of work: more BLAS/OpenMP threads only spin beside the other workers (DUC 2004
-dev's summaries in one process: 6.0 s either way, but 8.1 CPU-s with the default threads against 6.0)."""
+"""A worker is one core's worth of work: more BLAS/OpenMP threads only spin beside the other workers (the 26 summit
+summaries of DUC 2004 dev in one process: 6.0 s either way, but 8.1 CPU-s with the default threads against 6.0)."""
 
 WORKER_NICENESS = 5
 """Workers yield to the run's process while both want a core (they come first again once it waits for them)."""

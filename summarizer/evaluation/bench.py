@@ -14,8 +14,9 @@
 
 Runs go through the background Prefect server, as a user's do; it is started first (its one-time start is
 reported) and stopped at the end. Every measurement runs in its own process, so each peak memory (the largest
-sum of the RSS of the process and its descendants, such as the summary workers) is its own. The machine may be shared: the load average is printed, and
-each ratio compares runs made back to back (`rounds` times, interleaved; the median is reported).
+sum of the RSS of the process and its descendants, such as the summary workers) is its own. The machine may be
+shared: the load average is printed, and each ratio compares runs made back to back (`rounds` times,
+interleaved; the median is reported).
 """
 
 from __future__ import annotations
