@@ -21,14 +21,17 @@ interleaved; the median is reported).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -205,31 +208,44 @@ def measured(
     The peak memory is the largest sum of the RSS of the command's process and all its descendants (the
     summary workers too), sampled every 50 ms, or the largest single process's peak if that is larger. The
     sum counts pages that processes share once per process: it errs high."""
-    wrapper = (
-        "import resource, subprocess, sys, threading, time, json, psutil\n"
-        "t = time.perf_counter(); p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)\n"
-        "peak = [0]\n"
-        "def watch():\n"
-        "    root = psutil.Process(p.pid)\n"
-        "    while p.poll() is None:\n"
-        "        total = 0\n"
-        "        try:\n"
-        "            for q in [root, *root.children(recursive=True)]:\n"
-        "                try: total += q.memory_info().rss\n"
-        "                except psutil.Error: pass\n"
-        "        except psutil.Error: pass\n"
-        "        peak[0] = max(peak[0], total); time.sleep(0.05)\n"
-        "threading.Thread(target=watch, daemon=True).start()\n"
-        "out, err = p.communicate()\n"
-        "rss_kb = max(peak[0] // 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-        "print(json.dumps({'rc': p.returncode, 'seconds': time.perf_counter() - t, 'out': out, 'err': err[-2000:],"
-        " 'rss_kb': rss_kb}))\n"
-    )
+    wrapper = "import json, sys\nfrom summarizer.evaluation.bench import watched\nprint(json.dumps(watched(sys.argv[1:])))"
     done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, timeout=timeout)
     result = json.loads(done.stdout)
     if result["rc"] != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])} ... failed: {result['err'].strip().splitlines()[-1:]}")
     return result["seconds"], result["rss_kb"] / 1024, result["out"]
+
+
+def watched(cmd: Sequence[str]) -> dict:
+    """Run `cmd` in this (wrapper) process, sampling its process tree's memory: what `measured` reads."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+
+    def tree_rss() -> int:
+        try:
+            tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        except psutil.Error:  # it has just ended
+            return 0
+        total = 0
+        for q in tree:
+            with contextlib.suppress(psutil.Error):  # one that ended meanwhile
+                total += q.memory_info().rss
+        return total
+
+    def watch() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss())
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, daemon=True).start()
+    out, err = proc.communicate()
+    rss_kb = max(peak // 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {"rc": proc.returncode, "seconds": time.perf_counter() - start, "out": out, "err": err[-2000:],
+            "rss_kb": rss_kb}
 
 
 def last_json(out: str) -> dict:
