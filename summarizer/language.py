@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+")
 _STOPWORDS: dict[str, frozenset[str]] = {
@@ -36,7 +37,7 @@ def _cyrillic_language(text: str) -> str:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language when clear ("en", "ru", ...); None when too short or unsure."""
     sample = text[:_SAMPLE]
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = sum(map(str.isalpha, sample))
     if letters < 40:
         return None
     for script, pattern in _SCRIPTS:
@@ -46,10 +47,11 @@ def detect_language(text: str) -> str | None:
             if script == "cjk":
                 return "ja" if re.search(r"[\u3040-\u30ff]", sample) else ("ko" if re.search(r"[\uac00-\ud7af]", sample) else "zh")
             return {"greek": "el", "arabic": "ar", "hebrew": "he"}[script]
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if len(words) < 25:
+    words = Counter(w.lower() for w in _WORD.findall(sample))
+    n = words.total()
+    if n < 25:
         return None
-    rates = {lang: sum(w in stops for w in words) / len(words) for lang, stops in _STOPWORDS.items()}
+    rates = {lang: sum(words[w] for w in stops) / n for lang, stops in _STOPWORDS.items()}
     best = max(sorted(rates), key=lambda lang: rates[lang])
     if rates["en"] >= 0.08 or rates[best] < 0.1:
         return "en" if rates["en"] >= 0.08 else None
