@@ -195,7 +195,7 @@ def prepare_in_background(settings: Settings, uncached: int) -> None:
             import summarizer.themes  # noqa: F401
             from summarizer import places
 
-            places.load()  # summit grouping's gazetteer
+            places.load(settings.cache_dir)  # summit grouping's gazetteer
 
     for target in (load, imports):
         threading.Thread(target=target, name=f"nttr-{target.__name__}", daemon=True).start()
@@ -210,7 +210,7 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     distinct = sorted(dict.fromkeys(texts), key=lambda t: (-len(t), t))
     batches = [distinct[i : i + EMBED_BATCH] for i in range(0, len(distinct), EMBED_BATCH)] or [[]]
     futures = [
-        tasks.embed_batch.submit(b, settings.model, settings.batch_size, str(settings.cache_dir), settings.embed_precision)
+        tasks.embed_batch.submit(quote(b), settings.model, settings.batch_size, str(settings.cache_dir), settings.embed_precision)
         for b in batches
     ]
     results = [f.result() for f in futures]
@@ -233,7 +233,7 @@ def submit_summaries(
     for idx in groups:
         items = [merged[i] for i in idx]
         known = tasks.remembered_summary(items, settings) if idx else []
-        out.append(known if known is not None else tasks.summarize_group.submit(items, vectors[idx], settings_json))
+        out.append(known if known is not None else tasks.summarize_group.submit(quote(items), quote(vectors[idx]), settings_json))
     computed = sum(not isinstance(f, list) for f in out)
     where = f" by {workers.running()} worker processes" if computed and workers.running() else ""
     log.info("%d summaries: %d remembered, %d to write%s", len(out), len(out) - computed, computed, where)

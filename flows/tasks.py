@@ -106,8 +106,9 @@ def group_summits(
     """Summits of these articles; remembered by content, so the same articles are grouped once."""
 
     def compute() -> list[Summit]:
-        from summarizer import summits
+        from summarizer import places, summits
 
+        places.load(Path(cache_dir))  # read, not built, when an earlier run built it
         return summits.group_summits(articles, statements, vectors)
 
     return stage_cache.remembered_models(
