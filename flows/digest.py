@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 from prefect import flow
+from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
@@ -201,6 +203,14 @@ def prepare_in_background(settings: Settings, uncached: int) -> None:
         threading.Thread(target=target, name=f"nttr-{target.__name__}", daemon=True).start()
 
 
+def submitted(value: object) -> object:
+    """A submitted task's input, wrapped so that Prefect does not walk it looking for futures (a CPU-second
+    per run over thousands of statements) when tasks run in threads; as it is under another task runner
+    (Dask's client unpacks the wrapper)."""
+    context = FlowRunContext.get()
+    return quote(value) if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner) else value
+
+
 def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, int]:
     """Encode in batches spread over the task runner; the cache makes known statements free.
 
@@ -210,7 +220,8 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     distinct = sorted(dict.fromkeys(texts), key=lambda t: (-len(t), t))
     batches = [distinct[i : i + EMBED_BATCH] for i in range(0, len(distinct), EMBED_BATCH)] or [[]]
     futures = [
-        tasks.embed_batch.submit(quote(b), settings.model, settings.batch_size, str(settings.cache_dir), settings.embed_precision)
+        tasks.embed_batch.submit(submitted(b), settings.model, settings.batch_size, str(settings.cache_dir),
+                                 settings.embed_precision)
         for b in batches
     ]
     results = [f.result() for f in futures]
@@ -233,7 +244,8 @@ def submit_summaries(
     for idx in groups:
         items = [merged[i] for i in idx]
         known = tasks.remembered_summary(items, settings) if idx else []
-        out.append(known if known is not None else tasks.summarize_group.submit(quote(items), quote(vectors[idx]), settings_json))
+        args = (submitted(items), submitted(vectors[idx]), settings_json)
+        out.append(known if known is not None else tasks.summarize_group.submit(*args))
     computed = sum(not isinstance(f, list) for f in out)
     where = f" by {workers.running()} worker processes" if computed and workers.running() else ""
     log.info("%d summaries: %d remembered, %d to write%s", len(out), len(out) - computed, computed, where)

@@ -94,3 +94,19 @@ def test_default_and_dask_runners_write_the_same_digest(
     default, dask = (digest_without_timestamp(outs[n]) for n in ("default", "dask"))
     assert json.loads(default)["stats"]["articles"] == 2 and json.loads(default)["summits"]
     assert default == dask
+
+
+def test_submitted_inputs_skip_prefects_walk_in_threads_but_not_under_dask(prefect_harness):
+    """Prefect walks a submitted task's inputs for futures unless they are quoted; Dask unpacks the quote."""
+    from prefect import flow
+    from prefect.utilities.annotations import quote
+
+    from flows.digest import submitted
+
+    @flow
+    def probe() -> bool:
+        return isinstance(submitted(["a statement"]), quote)
+
+    assert probe.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))()
+    assert not probe.with_options(task_runner=task_runner_for(load_settings(task_runner="dask")))()
+    assert submitted(["a statement"]) == ["a statement"]  # outside a flow: as it is
