@@ -244,8 +244,8 @@ def submit_summaries(
     for idx in groups:
         items = [merged[i] for i in idx]
         known = tasks.remembered_summary(items, settings) if idx else []
-        args = (submitted(items), submitted(vectors[idx]), settings_json)
-        out.append(known if known is not None else tasks.summarize_group.submit(*args))
+        out.append(known if known is not None else
+                   tasks.summarize_group.submit(submitted(items), submitted(vectors[idx]), settings_json))
     computed = sum(not isinstance(f, list) for f in out)
     where = f" by {workers.running()} worker processes" if computed and workers.running() else ""
     log.info("%d summaries: %d remembered, %d to write%s", len(out), len(out) - computed, computed, where)

