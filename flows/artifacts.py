@@ -14,7 +14,7 @@ from uuid import UUID
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from summarizer.models import Digest, SummaryItem
-from summarizer.render import render_markdown
+from summarizer.digest.render import render_markdown
 
 log = logging.getLogger("nttr")
 

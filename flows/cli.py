@@ -123,8 +123,8 @@ def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, 
     """Page by page, what cleaning removed and by which rule (the inputs read again; the digest is untouched)."""
     from collections import Counter
 
-    from summarizer.clean import explain_cleaning
-    from summarizer.ingest import read_inputs
+    from summarizer.clean.pages import explain_cleaning
+    from summarizer.read.ingest import read_inputs
 
     got = read_inputs(inputs, fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
     reports = explain_cleaning(got.articles)
@@ -154,7 +154,7 @@ def check_algorithm(name: str) -> None:
     from summarizer.settings import Settings
 
     if name != Settings.model_fields["algorithm"].default:
-        from summarizer.algorithms import get_algorithm
+        from summarizer.summaries.algorithms import get_algorithm
 
         get_algorithm(name)
 
@@ -267,9 +267,6 @@ def register_subcommands() -> None:
     from flows import cli_ops
 
     app.command("prune", help="Forget digests older than the retention period, and stale cache entries.")(cli_ops.prune)
-    app.command("soak", help="Play days of daily digests from loopback feeds, through faults, and check them.")(
-        cli_ops.soak
-    )
     app.add_typer(cli_server.server_app, name="server", help="The background Prefect server that runs report to.")
     if importlib.util.find_spec("flows.cli_eval") is not None:
         from flows import cli_eval

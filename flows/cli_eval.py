@@ -34,9 +34,14 @@ def duc2004(
     folds: Annotated[
         int, typer.Option("--folds", help="K-fold cross-validation over the topics (learned parts fitted per fold).")
     ] = 1,
+    systems: Annotated[
+        Optional[str],
+        typer.Option("--systems", help="Only these of our and sumy's algorithms, comma-separated (e.g. nttr,lexrank); "
+                     "the published systems are always scored."),
+    ] = None,
 ) -> None:
     """Score our summaries, sumy's and the published systems' on DUC 2004, in one run with one scorer."""
-    from summarizer.embed import LazyEmbedder
+    from summarizer.statements.embed import LazyEmbedder
     from summarizer.settings import load_settings
 
     settings = load_settings(algorithm=algorithm)
@@ -63,6 +68,7 @@ def duc2004(
         save_summaries=save_summaries,
         topics=topic or None,
         folds=folds,
+        systems=[s.strip() for s in systems.split(",") if s.strip()] if systems else None,
     )
     print(format_table(report))
     if json_out:
@@ -76,7 +82,7 @@ def events(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
 ) -> None:
     """Group the pages into events as the pipeline does and score that against gold.tsv, with the mistakes."""
-    from summarizer.embed import LazyEmbedder
+    from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.events import evaluate_realnews, format_scores
     from summarizer.settings import load_settings
 
@@ -95,7 +101,7 @@ def readability(
     """Dangling openings, unbalanced quotations and repeated points in a digest's summaries."""
     import numpy as np
 
-    from summarizer.embed import LazyEmbedder, encode_cached
+    from summarizer.statements.embed import LazyEmbedder, encode_cached
     from summarizer.evaluation.readability import digest_summaries, format_digest_report, measure_summary
     from summarizer.models import Digest
     from summarizer.settings import load_settings
@@ -129,8 +135,8 @@ def train(
     ] = None,
 ) -> None:
     """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it."""
-    from summarizer.algorithms import quality
-    from summarizer.embed import LazyEmbedder
+    from summarizer.summaries.algorithms import quality
+    from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.duc2004 import train_quality
     from summarizer.settings import load_settings
 
@@ -172,7 +178,7 @@ def themes(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write both rows (and top words) as JSON here.")] = None,
 ) -> None:
     """Cluster the statements of PATH with ours and with BERTopic; print coherence and diversity side by side."""
-    from summarizer.embed import LazyEmbedder
+    from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.themes import evaluate_themes, format_report, load_corpus, need_eval_extra
     from summarizer.settings import load_settings
 
@@ -185,7 +191,7 @@ def themes(
 
     class Cached:
         def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
-            from summarizer.embed import encode_cached
+            from summarizer.statements.embed import encode_cached
 
             return encode_cached(embedder, texts, settings.cache_dir).vectors
 

@@ -31,7 +31,7 @@ def one_line_errors() -> Iterator[None]:
 
 def _store():
     from summarizer.settings import load_settings
-    from summarizer.state import StateStore
+    from summarizer.service.state import StateStore
 
     return StateStore(load_settings().state_path)
 
@@ -54,7 +54,7 @@ def add(
     summit: Annotated[Optional[list[str]], typer.Option("--summit", help="Follow only this summit (id, place or year); repeatable.")] = None,
 ) -> None:
     """Add a subscriber (or update one with the same address)."""
-    from summarizer.subscribers import add_subscriber
+    from summarizer.service.subscribers import add_subscriber
 
     with one_line_errors(), _store() as store:
         sub = add_subscriber(store, email, name=name, themes=theme or (), summits=summit or ())
@@ -64,7 +64,7 @@ def add(
 @subscribers_app.command("remove")
 def remove(email: Annotated[str, typer.Argument(help="The address to remove.")]) -> None:
     """Remove a subscriber."""
-    from summarizer.subscribers import remove_subscriber
+    from summarizer.service.subscribers import remove_subscriber
 
     with one_line_errors(), _store() as store:
         if not remove_subscriber(store, email):
@@ -76,7 +76,7 @@ def remove(email: Annotated[str, typer.Argument(help="The address to remove.")])
 @subscribers_app.command("list")
 def list_(all_: Annotated[bool, typer.Option("--all", help="Include inactive subscribers.")] = False) -> None:
     """List subscribers and what each follows."""
-    from summarizer.subscribers import list_subscribers
+    from summarizer.service.subscribers import list_subscribers
 
     with one_line_errors(), _store() as store:
         subs = list_subscribers(store, active_only=not all_)
@@ -89,7 +89,7 @@ def list_(all_: Annotated[bool, typer.Option("--all", help="Include inactive sub
 @subscribers_app.command("import")
 def import_(path: Annotated[Path, typer.Argument(help="CSV (email,name,themes,summits) or YAML list.")]) -> None:
     """Import subscribers from a CSV or YAML file (all or nothing; a bad line is named)."""
-    from summarizer.subscribers import import_subscribers
+    from summarizer.service.subscribers import import_subscribers
 
     with one_line_errors(), _store() as store:
         subs = import_subscribers(store, path)
@@ -108,7 +108,7 @@ def send(
     retries: Annotated[int, typer.Option("--retries", min=0, max=10, help="Retry rounds for transient failures.")] = 3,
 ) -> None:
     """Email a digest to its subscribers, once each (a rerun sends only to those not yet sent)."""
-    from summarizer.outputs import digest_id, latest_digest_dir, read_digest
+    from summarizer.digest.outputs import digest_id, latest_digest_dir, read_digest
     from summarizer.settings import load_settings
 
     with one_line_errors():
@@ -135,8 +135,8 @@ def send(
 
 
 def _print_status(settings, did: str, folder: Path) -> None:
-    from summarizer.mail import ledger_lines
-    from summarizer.state import StateStore
+    from summarizer.service.mail import ledger_lines
+    from summarizer.service.state import StateStore
 
     with StateStore(settings.state_path) as store:
         lines = ledger_lines(store, did)

@@ -22,9 +22,9 @@ from collections import Counter
 from pathlib import Path
 
 from summarizer.errors import StateError
-from summarizer.outputs import read_digest
+from summarizer.digest.outputs import read_digest
 from summarizer.settings import Settings
-from summarizer.state import StateStore
+from summarizer.service.state import StateStore
 
 log = logging.getLogger("nttr")
 PAUSE_ENV = "NTTR_TEST_PAUSE_AT"

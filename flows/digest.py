@@ -18,12 +18,14 @@ from pydantic import BaseModel
 
 from flows import daily, tasks, workers
 from flows.artifacts import publish_artifacts
-from summarizer import __version__, embed, novelty
-from summarizer import digest as assemble
+from summarizer import __version__
+from summarizer.statements import embed
+from summarizer.service import novelty
+from summarizer.digest import assemble
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
 from summarizer.settings import Settings, load_settings
-from summarizer.state import run_lock
+from summarizer.service.state import run_lock
 
 log = logging.getLogger("nttr")
 
@@ -192,10 +194,10 @@ def prepare_in_background(settings: Settings, uncached: int) -> None:
     def imports() -> None:
         with contextlib.suppress(Exception):
             if not workers.running():  # else the workers write the summaries
-                import summarizer.algorithms  # noqa: F401
-            import summarizer.summits  # noqa: F401
-            import summarizer.themes  # noqa: F401
-            from summarizer import places
+                import summarizer.summaries.algorithms  # noqa: F401
+            import summarizer.events.grouping  # noqa: F401
+            import summarizer.themes.clustering  # noqa: F401
+            from summarizer.events import places
 
             places.load(settings.cache_dir)  # summit grouping's gazetteer
 

@@ -12,10 +12,10 @@ from prefect import task
 from prefect_email import EmailServerCredentials
 from pydantic import SecretStr
 
-from summarizer.mail import DeliveryReport, SenderFn, send_digest, send_owed
-from summarizer.outputs import digest_id, read_digest
+from summarizer.service.mail import DeliveryReport, SenderFn, send_digest, send_owed
+from summarizer.digest.outputs import digest_id, read_digest
 from summarizer.settings import Settings, load_settings
-from summarizer.state import StateStore
+from summarizer.service.state import StateStore
 
 SMTP_TYPES = {"ssl": "SSL", "starttls": "STARTTLS", "none": "INSECURE"}
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import signal
 import socket
@@ -43,7 +42,7 @@ from summarizer.errors import NttrError
 FOLDER = "server"
 RECORD = "server.json"
 LOG = "server.log"
-DEFAULT_IDLE_HOURS = 12.0
+DEFAULT_IDLE_HOURS = 1.0  # an idle server polls its loops: about 5-10% of a core; a worker counts as use
 START_TIMEOUT = 180.0
 """Seconds a new server may take to answer: its first start migrates a new database (~15 s on a busy laptop)."""
 

@@ -18,7 +18,16 @@ import prefect
 from prefect.cache_policies import NO_CACHE
 
 from flows import workers
-from summarizer import clean, copies, dedup, embed, ingest, outputs, sentences, stage_cache, summarize, summary_cache
+from summarizer import stage_cache
+from summarizer.clean import pages as clean
+from summarizer.clean import copies
+from summarizer.statements import dedup
+from summarizer.statements import embed
+from summarizer.read import ingest
+from summarizer.digest import outputs
+from summarizer.text import sentences
+from summarizer.summaries import summarize
+from summarizer.summaries import cache as summary_cache
 from summarizer.models import Article, Digest, MergedStatement, Problem, Statement, Summit, SummaryItem, Theme
 from summarizer.settings import Settings
 
@@ -106,7 +115,8 @@ def group_summits(
     """Summits of these articles; remembered by content, so the same articles are grouped once."""
 
     def compute() -> list[Summit]:
-        from summarizer import places, summits
+        from summarizer.events import places
+        from summarizer.events import grouping as summits
 
         places.load(Path(cache_dir))  # read, not built, when an earlier run built it
         return summits.group_summits(articles, statements, vectors)
@@ -149,7 +159,7 @@ def remembered_themes(
     (one more article reuses it): both are functions of their inputs, so no earlier run changes a result."""
 
     def compute() -> list[tuple[Theme, tuple[int, ...]]]:
-        from summarizer import theme_base
+        from summarizer.themes import base as theme_base
 
         def cluster(base: Sequence[MergedStatement], base_vectors: np.ndarray, terms: tuple[str, ...]):
             return stage_cache.remembered(
@@ -202,8 +212,8 @@ def write_digest(digest: Digest, out_dir: str) -> list[Path]:
 @task(name="select-new-articles", retries=2, retry_delay_seconds=1)
 def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Article]:
     """Keep the articles no earlier digest covered (by id and by content; a feed item only when updated materially)."""
-    from summarizer import novelty
-    from summarizer.state import StateStore
+    from summarizer.service import novelty
+    from summarizer.service.state import StateStore
 
     hashes = {a.id: novelty.article_hash(a) for a in articles}
     with StateStore(Path(state_path)) as store:
@@ -219,8 +229,8 @@ def select_new_statements(
     merged: Sequence[MergedStatement], vectors: np.ndarray, settings_json: str
 ) -> tuple[list[MergedStatement], np.ndarray]:
     """Drop the statements an earlier digest already reported (same text, or a near-duplicate of it)."""
-    from summarizer import novelty
-    from summarizer.state import StateStore
+    from summarizer.service import novelty
+    from summarizer.service.state import StateStore
 
     settings = Settings.model_validate_json(settings_json)
     with StateStore(settings.state_path) as store:
@@ -253,9 +263,9 @@ def record_digest(
 ) -> str:
     """Remember what this digest covered, so the next `--new` digest covers only what came after (and,
     with `email`, that it is owed to the subscribers until every one has it)."""
-    from summarizer import novelty
-    from summarizer.outputs import digest_id
-    from summarizer.state import StateStore
+    from summarizer.service import novelty
+    from summarizer.digest.outputs import digest_id
+    from summarizer.service.state import StateStore
 
     ident = digest_id(digest)
     wordings = [t for m in merged for t in dict.fromkeys([m.text, *(s.text for s in m.statements)])]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from summarizer import summarize
+from summarizer.summaries import summarize
 from summarizer.models import MergedStatement
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _warm() -> None:
     """A worker's initializer: import the summarizers before the first summary arrives, at a lower priority
     than the run's own process, whose stages (cleaning, encoding, grouping) come first."""
     os.nice(WORKER_NICENESS)
-    import summarizer.algorithms  # noqa: F401
+    import summarizer.summaries.algorithms  # noqa: F401
 
 
 def start(workers: int | None = None) -> None:

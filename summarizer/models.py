@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 
 class Record(BaseModel):
@@ -216,3 +216,38 @@ class Digest(Record):
     """Ids of the merged statements that fit no theme: counted, not summarized (BERTopic's outlier topic)."""
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
+
+
+class Subscriber(BaseModel):
+    """One recipient; empty `themes` / `summits` mean "all of them"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    email: EmailStr
+    name: str | None = None
+    themes: tuple[str, ...] = Field((), description="Theme names or keywords followed; empty = all.")
+    summits: tuple[str, ...] = Field((), description="Summit ids, titles, places or years followed; empty = all.")
+    active: bool = True
+    created_at: dt.datetime | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower_domain(cls, value: str) -> str:
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    @field_validator("name")
+    @classmethod
+    def _one_line_name(cls, value: str | None) -> str | None:
+        value = " ".join((value or "").split())
+        return value or None
+
+    @field_validator("themes", "summits", mode="before")
+    @classmethod
+    def _words(cls, value: Any) -> tuple[str, ...]:
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        cleaned = (" ".join(str(v).split()) for v in value)
+        return tuple(dict.fromkeys(v for v in cleaned if v))

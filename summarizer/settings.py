@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         "background", description="Without PREFECT_API_URL: a local server kept running, or a temporary one per run."
     )
     prefect_server_idle_hours: float = Field(
-        12.0, ge=0, le=8760, description="The background server stops after this many hours unused (0: never)."
+        1.0, ge=0, le=8760, description="The background server stops after this many hours unused (0: never)."
     )
     fetch_timeout: float = Field(10.0, gt=0, le=600, description="Seconds to wait for a feed or page over HTTP.")
     fetch_retries: int = Field(2, ge=0, le=10, description="Retries of a feed or page after a 5xx or a timeout.")

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
-from summarizer.outputs import mark_used, write_atomic
+from summarizer.files import mark_used, write_atomic
 
 FOLDER = "stages"
 """Under the cache folder, one folder per stage."""

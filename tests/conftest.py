@@ -77,7 +77,7 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real default model, loaded once per session."""
-    from summarizer.embed import load_embedder
+    from summarizer.statements.embed import load_embedder
 
     return load_embedder("all-MiniLM-L6-v2")
 

@@ -8,13 +8,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from summarizer.algorithms import ALGORITHMS, get_algorithm
-from summarizer.algorithms._sumy import Tokenizer, build_document, sumy_ratings
-from summarizer.algorithms.coherence import dependencies, opener, quotation_spans, quote_state, reading_order
-from summarizer.algorithms.concepts import concept_weights, concepts
-from summarizer.algorithms.quality import FEATURES, sentence_features
-from summarizer.algorithms.train import dumps, fit, reference_shares, sentence_targets, topic_examples
-from summarizer.algorithms.nttr import ConceptCoverage
+from summarizer.summaries.algorithms import ALGORITHMS, get_algorithm
+from summarizer.summaries.algorithms._sumy import Tokenizer, build_document, sumy_ratings
+from summarizer.summaries.algorithms.coherence import dependencies, opener, quotation_spans, quote_state, reading_order
+from summarizer.summaries.algorithms.concepts import concept_weights, concepts
+from summarizer.summaries.algorithms.quality import FEATURES, sentence_features
+from summarizer.summaries.algorithms.train import dumps, fit, reference_shares, sentence_targets, topic_examples
+from summarizer.summaries.algorithms.nttr import ConceptCoverage
 from summarizer.errors import ConfigError
 from summarizer.models import MergedStatement, Source, Statement
 

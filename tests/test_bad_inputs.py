@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.clean import clean_articles
-from summarizer.ingest import read_inputs
-from summarizer.sentences import split_statements
+from summarizer.clean.pages import clean_articles
+from summarizer.read.ingest import read_inputs
+from summarizer.text.sentences import split_statements
 from tests.conftest import SEEDS
 
 RUSSIAN = (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from summarizer.clean import clean_articles, is_hard_wrapped, is_heading, split_units
-from summarizer.language import detect_language
+from summarizer.clean.pages import clean_articles, is_hard_wrapped, split_units
+from summarizer.text.sentences import is_heading
+from summarizer.read.language import detect_language
 from summarizer.models import Article
 
 S1 = "The leaders of the alliance met in Minsk on Thursday to discuss security."
@@ -296,7 +297,7 @@ def test_last_sentence_ending_in_a_bracketed_note_is_not_taken_for_cut_off() -> 
 
 
 def test_explain_cleaning_names_the_rule_for_each_removal() -> None:
-    from summarizer.clean import explain_cleaning
+    from summarizer.clean.pages import explain_cleaning
 
     caption = "Leaders pose for a family photo in Minsk on November 28, 2024. /Example Agency"
     (report,) = explain_cleaning([art(f"All news\n{S1}\n{caption}\n{S2}\n{S3}\nBack to top button", outlet="Daily")])
@@ -307,7 +308,7 @@ def test_explain_cleaning_names_the_rule_for_each_removal() -> None:
 
 
 def test_explain_cleaning_says_why_a_page_was_skipped() -> None:
-    from summarizer.clean import explain_cleaning
+    from summarizer.clean.pages import explain_cleaning
 
     (report,) = explain_cleaning([art("Саммит ОДКБ прошёл в Бишкеке. Лидеры государств обсудили вопросы безопасности.")])
     assert report.skipped == "not English (ru); skipped" and not report.removed
@@ -324,8 +325,8 @@ CHROME = ("No time to read", "Get a summary", "Previous Article", "Next Article"
 
 @pytest.fixture(scope="module")
 def seed_statements():  # type: ignore[no-untyped-def]
-    from summarizer.ingest import read_inputs
-    from summarizer.sentences import split_statements
+    from summarizer.read.ingest import read_inputs
+    from summarizer.text.sentences import split_statements
 
     ingested = read_inputs([SEEDS])
     articles, problems = clean_articles(ingested.articles)

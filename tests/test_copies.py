@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from summarizer.copies import copy_groups, merge_copies
-from summarizer.dedup import merge_statements
+from summarizer.clean.copies import copy_groups, merge_copies
+from summarizer.statements.dedup import merge_statements
 from summarizer.models import Article
-from summarizer.sentences import split_statements
+from summarizer.text.sentences import split_statements
 
 P1 = ("MINSK, November 28. The leaders of the six member states met in Minsk on Thursday for the annual summit of "
       "the alliance, chaired this year by the President of Belarus.")

@@ -10,9 +10,9 @@ import pytest
 from flows.daily import already_made, pause_point
 from summarizer.errors import StateError
 from summarizer.models import Digest, RunInfo
-from summarizer.outputs import write_digest
+from summarizer.digest.outputs import write_digest
 from summarizer.settings import load_settings
-from summarizer.state import StateStore
+from summarizer.service.state import StateStore
 
 
 def digest() -> Digest:
@@ -62,7 +62,7 @@ WIRE = [
 @pytest.mark.model
 def test_a_copy_merged_into_yesterdays_story_is_not_news_when_it_comes_alone(prefect_harness, tmp_path: Path):
     from flows.digest import digest_flow
-    from summarizer.outputs import read_digest
+    from summarizer.digest.outputs import read_digest
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

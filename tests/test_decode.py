@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from summarizer.decode import decode, decode_bytes, looks_binary
+from summarizer.read.decode import decode, decode_bytes, looks_binary
 
 RUSSIAN = "Саммит ОДКБ прошёл в Бишкеке. Лидеры обсудили безопасность региона и борьбу с терроризмом."
 

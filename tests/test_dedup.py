@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from summarizer.dedup import merge_statements, near_duplicate_groups
+from summarizer.statements.dedup import merge_statements, near_duplicate_groups
 from summarizer.models import Article, Statement
 
 
@@ -81,9 +81,9 @@ def test_merge_statements_is_deterministic(fake_embedder) -> None:
 
 # -- past EXACT_LIMIT rows: an approximate index proposes pairs, each checked exactly -----------------------------
 
-from summarizer import dedup  # noqa: E402
+from summarizer.statements import dedup  # noqa: E402
 from summarizer.evaluation.bench import synthetic_vectors  # noqa: E402
-from summarizer.neighbours import approximate_pairs  # noqa: E402
+from summarizer.statements.neighbours import approximate_pairs  # noqa: E402
 
 
 def merges(groups: list[list[int]]) -> set[tuple[int, int]]:

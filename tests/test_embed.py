@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer.embed import encode_cached, load_embedder, normalise
+from summarizer.statements.embed import encode_cached, load_embedder, normalise
 from summarizer.errors import ModelError
 
 
@@ -60,7 +60,7 @@ def test_real_model_loads_offline_and_encodes_unit_vectors(real_embedder) -> Non
 
 # -- precision: bfloat16 where the CPU has it, float32 otherwise or when bfloat16 fails ---------------------------
 
-from summarizer import embed  # noqa: E402
+from summarizer.statements import embed  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from summarizer.algorithms import ALGORITHMS
+from summarizer.summaries.algorithms import ALGORITHMS
 from summarizer.evaluation.duc2004 import format_table, run_duc2004
 from tests.conftest import DUC
 
@@ -77,3 +77,15 @@ def test_every_row_has_readability_over_its_summaries(report):
 def test_table_prints_fold_means_and_readability_columns(report):
     table = format_table(report[0])
     assert "2-fold cross-validation" in table and "dangl%" in table and "fold 2" in table
+
+
+def test_named_systems_alone_are_run_beside_the_published_ones(real_embedder, tmp_path):
+    report = run_duc2004(DUC, embedder=real_embedder, cache_dir=tmp_path, topics=TOPICS[:1], systems=["lexrank"])
+    assert {r.system for r in report.rows} == {"lexrank", "nttr"} | PEERS  # nttr: the marked algorithm
+
+
+def test_an_unknown_system_is_refused_before_any_work(tmp_path):
+    from summarizer.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown algorithm 'rouge'.*lexrank"):
+        run_duc2004(DUC, embedder=None, cache_dir=tmp_path, systems=["lexrank", "rouge"])  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from summarizer.event_dates import DateSpan, find_dates
+from summarizer.events.dates import DateSpan, find_dates
 
 FRIDAY = dt.date(2023, 8, 25)
 

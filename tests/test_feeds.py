@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.feeds import USER_AGENT, read_feed
+from summarizer.read.feeds import USER_AGENT, read_feed
 from tests.localhttp import reply
-from summarizer.ingest import read_inputs
+from summarizer.read.ingest import read_inputs
 
 PARAGRAPH = "The leaders of the Collective Security Treaty Organization met in Astana on Thursday. " * 5
 
@@ -228,7 +228,7 @@ def test_a_page_url_serving_html_is_still_one_article(edge: str) -> None:
 def test_a_declared_length_over_the_limit_is_refused_before_reading(edge: str) -> None:
     import httpx
 
-    from summarizer.feeds import FetchError, fetch
+    from summarizer.read.feeds import FetchError, fetch
 
     with httpx.Client(timeout=5) as client, pytest.raises(FetchError, match="50,000,000 declared"):
         fetch(client, f"{edge}/huge", retries=0, max_bytes=1_000_000)
@@ -237,7 +237,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(edge: str) -
 def test_a_response_that_keeps_dripping_is_given_up_after_the_total_limit(edge: str) -> None:
     import httpx
 
-    from summarizer.feeds import FetchError, fetch
+    from summarizer.read.feeds import FetchError, fetch
 
     started = time.monotonic()
     with httpx.Client(timeout=1.0) as client, pytest.raises(FetchError, match="timed out"):

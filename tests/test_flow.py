@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.outputs import read_digest
+from summarizer.digest.outputs import read_digest
 from tests.conftest import SEEDS
 from tests.localhttp import reply, serve
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.clean import clean_articles
-from summarizer.decode import decode_bytes
-from summarizer.ingest import read_inputs
+from summarizer.clean.pages import clean_articles
+from summarizer.read.decode import decode_bytes
+from summarizer.read.ingest import read_inputs
 from summarizer.models import Article
-from summarizer.sentences import split_sentences, split_statements
+from summarizer.text.sentences import split_sentences, split_statements
 
 FUZZ = settings(derandomize=True, max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

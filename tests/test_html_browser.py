@@ -11,7 +11,7 @@ import pytest
 from localhttp import recording_server
 from test_render import hostile_digest, sample_digest
 
-from summarizer.outputs import write_digest
+from summarizer.digest.outputs import write_digest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -106,8 +106,8 @@ def test_digest_in_a_narrow_window_has_no_horizontal_scroll(tmp_path: Path, make
 
 def test_email_html_part_shows_summaries_with_sources(tmp_path: Path):
     """The HTML part of a digest email, opened as a page: summaries with their sources (screenshot kept)."""
-    from summarizer.mail import build_message
-    from summarizer.subscribers import Subscriber
+    from summarizer.service.mail import build_message
+    from summarizer.models import Subscriber
 
     msg = build_message(sample_digest(), Subscriber(email="ann@example.org", name="Ann"), sender="nttr@example.org")
     page = tmp_path / "email.html"
@@ -123,8 +123,8 @@ def test_email_html_part_shows_summaries_with_sources(tmp_path: Path):
 
 
 def test_hostile_email_html_runs_no_script_and_sends_no_request(tmp_path: Path, beacon: tuple[int, list[str]]):
-    from summarizer.mail import build_message
-    from summarizer.subscribers import Subscriber
+    from summarizer.service.mail import build_message
+    from summarizer.models import Subscriber
 
     port, hits = beacon
     msg = build_message(hostile_digest(port), Subscriber(email="ann@example.org"), sender="nttr@example.org")

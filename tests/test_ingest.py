@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.ingest import guess_title, make_article_id, parse_date, read_inputs
+from summarizer.read.pages import guess_title, make_article_id, parse_date
+from summarizer.read.ingest import read_inputs
 
 BODY = "The leaders met in Minsk on Thursday. They signed a declaration on security."
 

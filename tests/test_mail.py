@@ -21,11 +21,12 @@ from typer.testing import CliRunner
 
 from flows.mail_tasks import credentials_from_settings, prefect_sender, send_folder
 from summarizer.errors import ConfigError
-from summarizer.mail import build_message, describe, is_permanent, send_digest, send_owed, smtp_sender, subject_for
-from summarizer.outputs import digest_id, write_digest
+from summarizer.service.mail import build_message, describe, is_permanent, send_digest, send_owed, smtp_sender, subject_for
+from summarizer.digest.outputs import digest_id, write_digest
 from summarizer.settings import Settings, load_settings
-from summarizer.state import StateStore
-from summarizer.subscribers import Subscriber, add_subscriber
+from summarizer.service.state import StateStore
+from summarizer.models import Subscriber
+from summarizer.service.subscribers import add_subscriber
 
 PASSWORD = "pa55-W0rd-n0t-in-logs-7f3a"  # smtplib AUTH only takes ASCII passwords
 SENDER = "nttr@example.org"

@@ -1,10 +1,10 @@
-"""A month of daily digests from live feeds, through faults: nothing lost, nothing twice (flows/soak).
+"""A month of daily digests from live feeds, through faults: nothing lost, nothing twice (tests/soak).
 
 One soak for the module (several minutes): 30 simulated days of a dozen loopback RSS/Atom feeds and 50
 subscribers on a loopback SMTP server, with the real embedding model and a real Prefect server; two runs
 SIGKILLed and restarted; the daily deployment's one-minute cron firing twice for a worker; then
 `nttr prune`. `nttr soak --days N` runs the same thing for longer. Each test below reads one of the
-soak's checks (flows/soak/month.py says how each is made) and fails with its evidence.
+soak's checks (tests/soak/month.py says how each is made) and fails with its evidence.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.soak.month import Check, SoakReport, run_soak
+from tests.soak.month import Check, SoakReport, run_soak
 
 pytestmark = [pytest.mark.slow, pytest.mark.model, pytest.mark.prefect]
 

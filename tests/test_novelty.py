@@ -8,11 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer import clean, copies, dedup, ingest, novelty, sentences
+from summarizer.clean import pages as clean
+from summarizer.clean import copies
+from summarizer.statements import dedup
+from summarizer.read import ingest
+from summarizer.service import novelty
+from summarizer.text import sentences
 from summarizer.errors import ConfigError
 from summarizer.models import Article, MergedStatement, Source, Statement
-from summarizer.novelty import article_hash, new_articles, new_statements, within
-from summarizer.state import StateStore, statement_key
+from summarizer.service.novelty import article_hash, new_articles, new_statements, within
+from summarizer.service.state import StateStore, statement_key
 
 THRESHOLD = 0.87
 

@@ -9,7 +9,8 @@ import pytest
 from test_render import hostile_digest, sample_digest
 
 from summarizer.models import Digest
-from summarizer.outputs import read_digest, safe_filename, write_atomic, write_digest
+from summarizer.digest.outputs import read_digest, safe_filename, write_digest
+from summarizer.files import write_atomic
 
 
 def test_write_digest_writes_json_markdown_and_html(tmp_path: Path):

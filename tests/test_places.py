@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.places import compatible, find_places, lookup
+from summarizer.events.places import compatible, find_places, lookup
 
 
 def test_a_city_is_compatible_with_its_country() -> None:
@@ -27,7 +27,7 @@ def test_multiword_cities_are_found_and_acronyms_are_not_towns() -> None:
 
 
 def test_the_gazetteer_is_remembered_in_the_cache_and_read_back_the_same(tmp_path, monkeypatch) -> None:
-    from summarizer import places
+    from summarizer.events import places
 
     built = places._build()
     monkeypatch.setattr(places, "_loaded", None)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from summarizer.models import ArticleInfo, Digest, Problem, RunInfo, Source, Stats, Summit, SummaryItem, Theme
-from summarizer.render import anchor, cite, md_text, one_line, render_html, render_markdown, safe_url
+from summarizer.digest.render import anchor, cite, md_text, one_line, render_html, render_markdown, safe_url
 
 RUN = RunInfo(
     algorithm="nttr",

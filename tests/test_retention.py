@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import embed, summary_cache
+from summarizer.statements import embed
+from summarizer.summaries import cache as summary_cache
 from summarizer.errors import ConfigError
 from summarizer import stage_cache
-from summarizer.retention import parse_age, prune
-from summarizer.state import StateStore
+from summarizer.service.retention import parse_age, prune
+from summarizer.service.state import StateStore
 from tests.conftest import FakeEmbedder
 
 TODAY = dt.date(2025, 6, 30)

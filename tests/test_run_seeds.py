@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from flows.server import read_record, stop_server
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from test_render import sample_digest
 
 from summarizer.models import Digest
-from summarizer.outputs import SCHEMA_PATH, digest_schema, write_schema
+from summarizer.digest.outputs import SCHEMA_PATH, digest_schema, write_schema
 
 
 def test_committed_schema_is_current():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == digest_schema(), (
-        "summarizer/schema/digest.schema.json is stale: run `python -m summarizer.outputs --schema`"
+        "summarizer/digest/schema/digest.schema.json is stale: run `python -m summarizer.digest.outputs --schema`"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from summarizer.select import select_by_rating, word_count
+from summarizer.summaries.select import select_by_rating, word_count
 
 E = np.eye(4, dtype=np.float32)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from summarizer.models import Article
-from summarizer.sentences import MAX_WORDS, split_sentences, split_statements
+from summarizer.text.sentences import MAX_WORDS, split_sentences, split_statements
 
 
 def sentences(text: str) -> list[str]:

@@ -63,3 +63,12 @@ def test_password_is_never_shown_in_repr(monkeypatch):
     monkeypatch.setenv("NTTR_SMTP_PASSWORD", "hunter2")
     s = load_settings()
     assert "hunter2" not in repr(s) and "hunter2" not in s.model_dump_json()
+
+
+def test_the_background_server_stops_after_an_hour_unused_by_default(monkeypatch):
+    from flows.server import DEFAULT_IDLE_HOURS
+
+    monkeypatch.delenv("NTTR_PREFECT_SERVER_IDLE_HOURS", raising=False)
+    assert load_settings().prefect_server_idle_hours == 1.0 == DEFAULT_IDLE_HOURS
+    monkeypatch.setenv("NTTR_PREFECT_SERVER_IDLE_HOURS", "12")
+    assert load_settings().prefect_server_idle_hours == 12.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from summarizer.models import Article
-from summarizer.signatures import conflicts, extract_signature
+from summarizer.events.signatures import conflicts, extract_signature
 
 
 def sig(text: str, published: dt.date | None = None, title: str | None = None):

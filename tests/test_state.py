@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import StateError
-from summarizer.state import MIGRATIONS, StateStore, run_lock, statement_key
-from summarizer.subscribers import Subscriber
+from summarizer.service.state import MIGRATIONS, StateStore, run_lock, statement_key
+from summarizer.models import Subscriber
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_reopening_does_not_migrate_again(tmp_path: Path):
 def test_older_schema_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "s.db"
     StateStore(path).close()
-    monkeypatch.setattr("summarizer.state.MIGRATIONS", [*MIGRATIONS, "CREATE TABLE extra (x INTEGER)"])
+    monkeypatch.setattr("summarizer.service.state.MIGRATIONS", [*MIGRATIONS, "CREATE TABLE extra (x INTEGER)"])
     with StateStore(path) as store:
         assert store.version == len(MIGRATIONS) + 1
         store._db.execute("SELECT x FROM extra")
@@ -69,7 +69,7 @@ def test_a_file_that_is_not_a_database_is_refused_in_one_line(tmp_path: Path):
 def test_failed_migration_leaves_the_previous_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "s.db"
     StateStore(path).close()
-    monkeypatch.setattr("summarizer.state.MIGRATIONS", [*MIGRATIONS, "CREATE TABLE ok (x); CREATE TABLE ok (x)"])
+    monkeypatch.setattr("summarizer.service.state.MIGRATIONS", [*MIGRATIONS, "CREATE TABLE ok (x); CREATE TABLE ok (x)"])
     with pytest.raises(StateError):
         StateStore(path)
     db = sqlite3.connect(path)

@@ -8,9 +8,9 @@ import pytest
 from test_render import sample_digest
 
 from summarizer.errors import InputError
-from summarizer.state import StateStore
-from summarizer.subscribers import (
-    Subscriber,
+from summarizer.service.state import StateStore
+from summarizer.models import Subscriber
+from summarizer.service.subscribers import (
     add_subscriber,
     filter_digest,
     import_subscribers,

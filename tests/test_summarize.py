@@ -7,7 +7,7 @@ import pytest
 
 from summarizer.errors import ConfigError
 from summarizer.models import MergedStatement, Source, Statement
-from summarizer.summarize import summarize
+from summarizer.summaries.summarize import summarize
 
 ALGORITHMS = ["kl", "lexrank", "lsa", "luhn", "nttr", "sumbasic", "textrank"]
 

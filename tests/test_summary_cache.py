@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer import summary_cache
-from summarizer.summary_cache import load_choice, save_choice, summary_key
+from summarizer.summaries import cache as summary_cache
+from summarizer.summaries.cache import load_choice, save_choice, summary_key
 
 KNOBS = {"model": "m", "algorithm": "nttr", "budget_words": 100, "max_similarity": 0.85}
 
@@ -52,7 +52,7 @@ def test_fingerprint_covers_the_algorithms():
 
 def test_group_key_changes_with_a_statement_s_position_not_only_its_wording() -> None:
     from summarizer.models import MergedStatement, Source, Statement
-    from summarizer.summary_cache import group_key
+    from summarizer.summaries.cache import group_key
 
     def item(position: int) -> MergedStatement:
         st = Statement(id=f"a:{position}", article_id="a", text="Leaders met.", start=0, end=12, position=position)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from summarizer.models import Article, Statement
-from summarizer.signatures import Signature, conflicts
-from summarizer.summits import group_summits
+from summarizer.events.signatures import Signature, conflicts
+from summarizer.events.grouping import group_summits
 from tests.conftest import SEEDS
 
 
@@ -95,9 +95,9 @@ def test_summit_without_date_or_place_is_titled_by_its_headline(fake_embedder) -
 
 @pytest.mark.model
 def test_seeds_give_five_summits_with_the_stated_dates_and_places(real_embedder) -> None:
-    from summarizer.clean import clean_articles
-    from summarizer.ingest import read_inputs
-    from summarizer.sentences import split_statements
+    from summarizer.clean.pages import clean_articles
+    from summarizer.read.ingest import read_inputs
+    from summarizer.text.sentences import split_statements
 
     arts, _ = clean_articles(read_inputs([SEEDS]).articles)
     sts = [s for a in arts for s in split_statements(a)]
@@ -140,7 +140,7 @@ def _reference_cluster(sim, cannot, must, threshold, linkage="complete"):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_cluster_matches_a_plain_agglomeration(seed: int) -> None:
-    from summarizer.summits import _cluster
+    from summarizer.events.grouping import _cluster
 
     rng = np.random.default_rng(seed)
     n = 30
@@ -158,10 +158,10 @@ def test_cluster_matches_a_plain_agglomeration(seed: int) -> None:
 
 
 def test_links_agree_with_pairwise_conflicts_and_agreements() -> None:
-    from summarizer.event_dates import DateSpan
-    from summarizer.places import lookup
-    from summarizer.signatures import agree
-    from summarizer.summits import _links
+    from summarizer.events.dates import DateSpan
+    from summarizer.events.places import lookup
+    from summarizer.events.signatures import agree
+    from summarizer.events.grouping import _links
 
     day = dt.date(2025, 11, 27)
     span = DateSpan(day, day)
@@ -183,7 +183,7 @@ def test_links_agree_with_pairwise_conflicts_and_agreements() -> None:
 
 
 def test_threshold_is_read_from_a_series_only_when_most_articles_belong_to_it() -> None:
-    from summarizer.summits import calibrated_threshold
+    from summarizer.events.grouping import calibrated_threshold
 
     # Two articles of one series about different editions (cannot-linked), similarity 0.3 between them.
     def case(others: int) -> float:

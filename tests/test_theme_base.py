@@ -9,7 +9,7 @@ import random
 import numpy as np
 
 from summarizer import stage_cache
-from summarizer import theme_base
+from summarizer.themes import base as theme_base
 from summarizer.models import MergedStatement, Source, Statement
 
 DRUGS = [

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from summarizer.models import Digest, MergedStatement, RunInfo, Source, Statement, Theme
-from summarizer.render import render_html, render_markdown
-from summarizer.theme_names import name_themes, phrases
-from summarizer.themes import assign, cluster_statements, left_out
+from summarizer.digest.render import render_html, render_markdown
+from summarizer.themes.names import name_themes, phrases
+from summarizer.themes.clustering import assign, cluster_statements, left_out
 
 DRUGS = [
     "Drug trafficking from Afghanistan remains the main threat to the region, the ministers said.",
@@ -162,7 +162,7 @@ def test_theme_ids_are_unique_slugs(fake_embedder):
 
 
 def test_default_k_grows_slowly_is_capped_and_leaves_ten_statements_a_cluster():
-    from summarizer.themes import default_k
+    from summarizer.themes.clustering import default_k
 
     assert default_k(60) == 6 and default_k(208) == 20 and default_k(5000) == 25 and default_k(1_000_000) == 40
 
@@ -170,10 +170,10 @@ def test_default_k_grows_slowly_is_capped_and_leaves_ten_statements_a_cluster():
 @pytest.mark.model
 def test_seeds_give_named_themes_and_an_outside(real_embedder):
     from tests.conftest import SEEDS
-    from summarizer.clean import clean_articles
-    from summarizer.dedup import merge_statements
-    from summarizer.ingest import read_inputs
-    from summarizer.sentences import split_statements
+    from summarizer.clean.pages import clean_articles
+    from summarizer.statements.dedup import merge_statements
+    from summarizer.read.ingest import read_inputs
+    from summarizer.text.sentences import split_statements
 
     arts, _ = clean_articles(read_inputs([SEEDS]).articles)
     sts = [s for a in arts for s in split_statements(a)]
@@ -187,7 +187,7 @@ def test_seeds_give_named_themes_and_an_outside(real_embedder):
 
 
 def test_generality_is_highest_for_what_every_statement_shares():
-    from summarizer.themes import ThemeSpace
+    from summarizer.themes.clustering import ThemeSpace
 
     v = np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.8, 0.0, 0.6], [0.8, -0.6, 0.0]], dtype=np.float32)
     space = ThemeSpace.fit(["a", "b", "c", "d"], v, lexical_weight=0.0)
@@ -225,7 +225,7 @@ def test_eval_themes_refuses_a_corpus_too_small_for_bertopic(fake_embedder, tmp_
 
 
 def test_the_organisations_name_and_event_places_are_no_topic_words(fake_embedder):
-    from summarizer.themes import ThemeSpace, _event_words
+    from summarizer.themes.clustering import ThemeSpace, _event_words
 
     merged = corpus([[f"The CSTO discussed {t}." for t in ("drug trafficking", "rearmament", "Kazan")]
                      for _ in range(4)])
@@ -244,8 +244,8 @@ def test_a_description_of_a_name_is_a_role_not_a_topic():
 
 
 def test_groups_given_one_name_become_one_theme():
-    from summarizer.theme_names import ThemeName
-    from summarizer.themes import _same_names_merged
+    from summarizer.themes.names import ThemeName
+    from summarizer.themes.clustering import _same_names_merged
 
     names = [ThemeName("Bilateral talks", ()), None, ThemeName("Bilateral talk", ()), ThemeName("Drug trafficking", ())]
     assert _same_names_merged([[0, 5], [1], [2], [3]], names) == [[0, 2, 5], [3]]
@@ -269,8 +269,8 @@ def test_a_word_most_members_share_beats_a_phrase_few_share(fake_embedder):
 
 
 def test_statements_outside_join_the_theme_whose_name_they_contain_whatever_the_case_or_apostrophe():
-    from summarizer.theme_names import ThemeName
-    from summarizer.themes import anchored
+    from summarizer.themes.names import ThemeName
+    from summarizer.themes.clustering import anchored
 
     merged = corpus([[
         "Drug trafficking is the theme.", "Negotiations are the other.", "Brazil's neighbour is the third.",

@@ -11,7 +11,7 @@ import pytest
 
 from flows import workers
 from summarizer.errors import ConfigError
-from summarizer.summarize import choose
+from summarizer.summaries.summarize import choose
 from tests.test_summarize import CORPUS, vectors_for
 
 

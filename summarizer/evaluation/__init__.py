@@ -1,1 +1,8 @@
-"""Measures, kept apart from the pipeline: ROUGE on DUC 2004, event grouping, the speed benchmark."""
+"""Measures, kept apart from the pipeline (nothing below imports them).
+
+- duc2004.run_duc2004(...): ROUGE of our summarizers beside the published systems on DUC 2004.
+- events.evaluate_events(...): event grouping against gold labels (B-cubed, ARI, the mistakes).
+- themes.evaluate_themes(...): themes against BERTopic (NPMI coherence, diversity).
+- readability.digest_summaries(...): dangling openings, unbalanced quotes, repeats in a digest.
+- bench.run_bench(...): speed and memory figures beside their targets.
+"""

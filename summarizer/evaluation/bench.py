@@ -42,7 +42,7 @@ from summarizer.errors import InputError
 FLOOR = """
 import json, sys, time
 t = time.perf_counter()
-from summarizer.embed import load_embedder
+from summarizer.statements.embed import load_embedder
 texts = json.load(open(sys.argv[1]))
 embedder = load_embedder(batch_size=64, precision="float32")
 embedder.encode(texts)
@@ -56,7 +56,16 @@ def lap(name, t=[t0]):
     now = time.perf_counter(); laps[name] = now - t[0]; t[0] = now
 from pathlib import Path
 import numpy as np
-from summarizer import clean, copies, dedup, embed, ingest, sentences, summits, themes, summarize, digest
+from summarizer.clean import pages as clean
+from summarizer.clean import copies
+from summarizer.statements import dedup
+from summarizer.statements import embed
+from summarizer.read import ingest
+from summarizer.text import sentences
+from summarizer.events import grouping as summits
+from summarizer.themes import clustering as themes
+from summarizer.summaries import summarize
+from summarizer.digest import assemble as digest
 from summarizer.settings import load_settings
 lap("import the library")
 settings = load_settings()
@@ -80,9 +89,9 @@ print(json.dumps(laps))
 DEDUP_SCALE = """
 import json, sys, time
 import numpy as np
-from summarizer import dedup
+from summarizer.statements import dedup
 from summarizer.evaluation.bench import synthetic_vectors
-from summarizer.neighbours import approximate_pairs
+from summarizer.statements.neighbours import approximate_pairs
 n, exact, sample = int(sys.argv[1]), sys.argv[2] == "exact", int(sys.argv[3])
 vectors = synthetic_vectors(n)
 approximate = n > dedup.EXACT_LIMIT
@@ -116,7 +125,7 @@ print(json.dumps(out))
 
 ENCODE = """
 import json, sys
-from summarizer.embed import LazyEmbedder, encode_cached
+from summarizer.statements.embed import LazyEmbedder, encode_cached
 from summarizer.settings import load_settings
 s = load_settings()
 encode_cached(LazyEmbedder(s.model, batch_size=s.batch_size, precision=s.embed_precision), json.load(open(sys.argv[1])), s.cache_dir)
@@ -127,7 +136,7 @@ import json, sys, time
 from typing import NamedTuple
 import numpy as np
 from summarizer.evaluation.bench import synthetic_vectors
-from summarizer.themes import cluster_statements
+from summarizer.themes.clustering import cluster_statements
 class Reported(NamedTuple):
     article_id: str
 class Row(NamedTuple):  # what themes read of a merged statement (themes.Clusterable), without a model per row
@@ -259,7 +268,7 @@ def machine() -> str:
     import sentence_transformers
     import torch
 
-    from summarizer.embed import resolve_precision
+    from summarizer.statements.embed import resolve_precision
 
     cpu = platform.processor() or platform.machine()
     try:
@@ -287,10 +296,10 @@ def load() -> str:
 
 def statements_of(corpus: Path) -> list[str]:
     """The statements `nttr run` would encode for this corpus (the same path, up to splitting)."""
-    from summarizer.clean import clean_articles
-    from summarizer.copies import merge_copies
-    from summarizer.ingest import read_inputs
-    from summarizer.sentences import split_statements
+    from summarizer.clean.pages import clean_articles
+    from summarizer.clean.copies import merge_copies
+    from summarizer.read.ingest import read_inputs
+    from summarizer.text.sentences import split_statements
 
     articles, _ = clean_articles(read_inputs([corpus]).articles)
     return list(dict.fromkeys(s.text for a in merge_copies(articles) for s in split_statements(a)))
@@ -475,7 +484,7 @@ def scale_figures(scale: Sequence[int], big: int) -> list[Figure]:
 
 def peers(duc: Path, peer_topics: int) -> None:
     """4. Our default and sumy's LexRank on the first topics: time per topic and ROUGE."""
-    from summarizer.embed import LazyEmbedder
+    from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.duc2004 import duc_topics, run_duc2004
 
     with tempfile.TemporaryDirectory(prefix="nttr-bench-peers-") as cache:

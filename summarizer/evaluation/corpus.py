@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from summarizer.clean import clean_articles
-from summarizer.copies import merge_copies
-from summarizer.ingest import read_inputs
+from summarizer.clean.pages import clean_articles
+from summarizer.clean.copies import merge_copies
+from summarizer.read.ingest import read_inputs
 from summarizer.models import Article, Statement
-from summarizer.sentences import split_statements
+from summarizer.text.sentences import split_statements
 
 
 def read_corpus(paths: Sequence[Path | str]) -> tuple[list[Article], list[Statement]]:

@@ -20,13 +20,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.algorithms import ALGORITHMS, Algorithm, get_algorithm
-from summarizer.clean import clean_articles
-from summarizer.copies import merge_copies
-from summarizer.dedup import merge_statements
-from summarizer.embed import Embedder, encode_cached
+from summarizer.summaries.algorithms import ALGORITHMS, Algorithm, get_algorithm
+from summarizer.clean.pages import clean_articles
+from summarizer.clean.copies import merge_copies
+from summarizer.statements.dedup import merge_statements
+from summarizer.statements.embed import Embedder, encode_cached
 from summarizer.errors import InputError
-from summarizer.ingest import read_inputs
+from summarizer.read.ingest import read_inputs
 from summarizer.models import MergedStatement
 from summarizer.evaluation.readability import (
     PARAPHRASE_COSINE,
@@ -37,8 +37,8 @@ from summarizer.evaluation.readability import (
     measure_summary,
 )
 from summarizer.evaluation.rouge import rouge_n, truncate_words
-from summarizer.sentences import split_sentences, split_statements
-from summarizer.summarize import choose
+from summarizer.text.sentences import split_sentences, split_statements
+from summarizer.summaries.summarize import choose
 
 LIMIT_WORDS = 100
 
@@ -187,7 +187,7 @@ def _fold_algorithm(name: str, train_topics: Sequence[str], prepared: dict, path
     algorithm = get_algorithm(name)
     if not getattr(algorithm, "learned_prior", False):
         return algorithm
-    from summarizer.algorithms.train import dumps, fit, topic_examples
+    from summarizer.summaries.algorithms.train import dumps, fit, topic_examples
 
     examples = [topic_examples(*prepared[t], references(path, t)) for t in train_topics]
     model_file = workdir / f"{name}-{abs(hash(tuple(train_topics)))}.json"
@@ -207,14 +207,16 @@ def run_duc2004(
     save_summaries: Path | None = None,
     topics: Sequence[str] | None = None,
     folds: int = 1,
+    systems: Sequence[str] | None = None,
 ) -> DucReport:
-    """Summarize every topic with every registered algorithm, score them and the published peers.
+    """Summarize every topic with every registered algorithm (or only `systems`), score them and the published peers.
 
     With `folds` K > 1, the topics are split into K fixed folds (`fold_of`); for each fold, whatever an algorithm
     learns is fitted on the other folds only, and every system, ours and published, is also scored fold by fold.
     """
     path = Path(path)
     get_algorithm(algorithm)
+    ours = _systems(systems, algorithm)
     all_topics = duc_topics(path)
     chosen_topics = list(topics) if topics is not None else all_topics
     unknown = [t for t in chosen_topics if t not in all_topics]
@@ -232,13 +234,13 @@ def run_duc2004(
         prepare += time.perf_counter() - start
     fold = fold_of(chosen_topics, folds)
     records: list[tuple[str, str, str, tuple[float, ...], SummaryReadability]] = []  # system, kind, topic, ...
-    seconds: dict[str, float] = dict.fromkeys(ALGORITHMS, 0.0)
+    seconds: dict[str, float] = dict.fromkeys(ours, 0.0)
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(folds):
             test = [t for t in chosen_topics if fold[t] == k]
             train = [t for t in chosen_topics if fold[t] != k] if folds > 1 else chosen_topics
             algorithms = {name: _fold_algorithm(name, train, prepared, path, Path(tmp)) if folds > 1
-                          else get_algorithm(name) for name in ALGORITHMS}
+                          else get_algorithm(name) for name in ours}
             for topic in test:
                 refs = references(path, topic)
                 items, vectors = prepared[topic]
@@ -274,6 +276,15 @@ def run_duc2004(
         fold_rows=fold_rows,
         prepare_seconds_per_topic=round(prepare / max(len(chosen_topics), 1), 4),
     )
+
+
+def _systems(systems: Sequence[str] | None, algorithm: str) -> list[str]:
+    """Our and sumy's algorithms to run: the named ones (the marked `algorithm` always among them), else all."""
+    if not systems:
+        return list(ALGORITHMS)
+    for name in systems:
+        get_algorithm(name)  # ConfigError listing the valid names
+    return list(dict.fromkeys([*systems, algorithm]))
 
 
 def _rows(records: list, seconds: dict[str, float] | None) -> list[SystemScore]:
@@ -351,7 +362,7 @@ def _read(row: SystemScore) -> str:
 
 def train_quality(path: Path, *, embedder: Embedder, cache_dir: Path, dedup_threshold: float = 0.87) -> str:
     """The sentence-quality artifact fitted on every topic under `path` (what `nttr train` writes)."""
-    from summarizer.algorithms.train import dumps, fit, topic_examples
+    from summarizer.summaries.algorithms.train import dumps, fit, topic_examples
 
     topics = duc_topics(Path(path))
     examples = []

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict
 from sklearn.metrics import adjusted_rand_score
 
 from summarizer.evaluation.corpus import read_corpus
-from summarizer.embed import Embedder, encode_cached
+from summarizer.statements.embed import Embedder, encode_cached
 from summarizer.errors import InputError
 from summarizer.models import Article, Statement, Summit
-from summarizer.summits import group_summits
+from summarizer.events.grouping import group_summits
 
 
 class Misgrouped(BaseModel):

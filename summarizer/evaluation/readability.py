@@ -1,6 +1,6 @@
 """Readability of extractive summaries: dangling openings, unbalanced quotations, a point said twice.
 
-Three measures, the same for our summaries, the published systems' and a digest's (see `summarizer.algorithms.
+Three measures, the same for our summaries, the published systems' and a digest's (see `summarizer.summaries.algorithms.
 coherence` for the word lists and the quotation reading):
 
 - **Dangling opening**: a sentence opening with a word that needs an antecedent the summary does not give. A
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.algorithms.coherence import names_someone, opener, quote_state
+from summarizer.summaries.algorithms.coherence import names_someone, opener, quote_state
 from summarizer.models import Digest
 
 PARAPHRASE_COSINE = 0.7

@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.dedup import merge_statements
-from summarizer.digest import event_terms, summit_of_articles
+from summarizer.statements.dedup import merge_statements
+from summarizer.digest.assemble import event_terms, summit_of_articles
 from summarizer.evaluation.corpus import read_corpus
-from summarizer.embed import Embedder, encode_cached
+from summarizer.statements.embed import Embedder, encode_cached
 from summarizer.errors import ConfigError, InputError, NoUsableInput
 from summarizer.models import MergedStatement
-from summarizer.summits import group_summits
+from summarizer.events.grouping import group_summits
 
 SEED = 42
 MIN_STATEMENTS = 30
@@ -203,7 +203,7 @@ def evaluate_themes(corpus: Corpus, *, embedder: Embedder | None = None) -> Them
     """Cluster the corpus with ours and with BERTopic and score both the same way."""
     import time
 
-    from summarizer.themes import cluster_statements
+    from summarizer.themes.clustering import cluster_statements
 
     need_eval_extra()
     texts = [m.text for m in corpus.merged]

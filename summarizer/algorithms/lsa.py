@@ -1,9 +1,0 @@
-"""Latent semantic analysis (Steinberger and Jezek), from sumy, as a rater."""
-
-from __future__ import annotations
-
-from sumy.summarizers.lsa import LsaSummarizer
-
-from summarizer.algorithms._sumy import SumyAlgorithm
-
-ALGORITHM = SumyAlgorithm("lsa", LsaSummarizer)

@@ -1,9 +1,0 @@
-"""Luhn's significant-word clusters, from sumy, as a rater."""
-
-from __future__ import annotations
-
-from sumy.summarizers.luhn import LuhnSummarizer
-
-from summarizer.algorithms._sumy import SumyAlgorithm
-
-ALGORITHM = SumyAlgorithm("luhn", LuhnSummarizer)

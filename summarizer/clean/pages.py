@@ -1,0 +1,306 @@
+"""Remove site chrome with general rules, unwrap hard-wrapped text, and skip articles not in English.
+
+The cleaned text is a list of units (paragraphs, or lines in one-paragraph-per-line files) joined by a
+blank line. Which units are chrome is decided in `boilerplate.py` (jusText's classifier, captions, notices)
+from what this module sees across the whole corpus: units repeated on several pages of one site (same
+outlet or URL host; for pages of unknown site, the corpus), counted once per copy group so a story and its
+republished copies are not mistaken for chrome. A bracketed note inside a unit is cut out and the unit
+continues on a new line, so the sentence before it ends at the bracket and every kept character is verbatim
+from the source. Headings (short lines without final punctuation) that jusText keeps in context stay as
+their own paragraphs; `sentences.split_statements` skips them, so they never become statements.
+`explain_cleaning` reports what went from each page, and by which rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.clean.boilerplate import classify_units, credit_tail, is_sentence_like, is_statement, notice_tail
+from summarizer.text.sentences import is_heading
+from summarizer.clean.copies import copy_groups
+from summarizer.read.language import detect_language
+from summarizer.models import Article, Problem
+
+__all__ = ["clean_articles", "explain_cleaning", "is_heading", "is_sentence_like", "is_hard_wrapped", "split_units"]
+
+_META = re.compile(
+    r"\A\s*(?:date|dated|published|posted|updated)\s*[:=]?\s*(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?(?=\s|\Z)\s*",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_BRACKET = re.compile(
+    r"\[\s*(?:(?:citation|cite|source|sources|ref|reference|note|via|photo|image|credit|link|edit)\b[^\[\]\n]{0,300}"
+    r"|[A-Za-z][\w .-]{0,30}:[^\[\]\n]{0,300}|\d{1,3})\s*\]",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_BULLET = re.compile(r"^[•▪►■◦‣●*-]\s+")
+_NO_PUNCT_RUN = re.compile(r"[.!?;:…]")
+MAX_RUN_WORDS = 100
+
+
+class Removal(BaseModel):
+    """One piece of a page that cleaning removed, and the rule that removed it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    text: str
+
+
+class PageCleaning(BaseModel):
+    """What cleaning did to one page: what it removed, what it kept, or why it skipped the page."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    kept: int = 0
+    removed: tuple[Removal, ...] = ()
+    skipped: str | None = None
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True for text wrapped at a fixed width (DUC style): lines of similar width that end mid-sentence."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    filled = [line for line in lines if line.strip()]
+    if len(filled) < 3 or max(len(line) for line in filled) > 110:
+        return False
+    inner = [a for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    if len(inner) < 2:
+        return False
+    mid_sentence = sum(1 for line in inner if not _TERMINAL.search(line))
+    if len(filled) < 4:  # few lines: only when every joined line is wide, similar in width and ends mid-sentence
+        widths = [len(line) for line in inner]
+        return mid_sentence == len(inner) and min(widths) >= 40 and max(widths) - min(widths) <= 20
+    wide = sum(1 for line in filled if 30 <= len(line) <= 100)
+    return wide >= 0.7 * len(filled) and mid_sentence >= 0.6 * len(inner)
+
+
+def split_units(text: str) -> list[str]:
+    """Paragraphs of hard-wrapped text (unwrapped), else the non-blank lines, each stripped."""
+    if is_hard_wrapped(text):
+        blocks = re.split(r"\n\s*\n", text)
+        return [" ".join(part.strip() for part in block.split("\n") if part.strip()) for block in blocks if block.strip()]
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _key(unit: str) -> str:
+    """Normalised form of a unit for counting repeats."""
+    return " ".join(unit.lower().split())
+
+
+def _cut_brackets(unit: str) -> tuple[str, list[str]]:
+    """Remove bracketed notes; the text after a note continues on a new line (a hard sentence break)."""
+    if "[" not in unit:
+        return unit, []
+    notes = [m.group() for m in _BRACKET.finditer(unit)]
+    pieces = [piece.strip() for piece in _BRACKET.split(unit)]
+    # A piece with no letter or digit (the "." after "[citation: ...].") is no text of its own.
+    return "\n".join(piece for piece in pieces if re.search(r"\w", piece)), notes
+
+
+def _long_run(unit: str) -> int:
+    """Length in words of the longest stretch without sentence punctuation."""
+    return max((len(part.split()) for part in _NO_PUNCT_RUN.split(unit)), default=0)
+
+
+def _host(url: str | None) -> str | None:
+    """The URL's host without a leading www./m./amp. (the site), or None."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    host = re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host)
+    return host or None
+
+
+def sites(articles: Sequence[Article]) -> list[int | None]:
+    """A site number per article: pages share a site when they share an outlet name or a URL host."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys: list[list[str]] = []
+    for article in articles:
+        own = [f"host:{h}" for h in [_host(article.url)] if h]
+        own += [f"outlet:{' '.join(article.outlet.lower().split())}"] if article.outlet and article.outlet.strip() else []
+        for key in own[1:]:
+            a, b = root(own[0]), root(key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        keys.append(own)
+    numbers: dict[str, int] = {}
+    return [numbers.setdefault(root(own[0]), len(numbers)) if own else None for own in keys]
+
+
+def _repeats(units_of: Sequence[list[str]], site_of: Sequence[int | None], group_of: Sequence[int]) -> dict[int | None, set[str]]:
+    """Per site (None: pages of unknown site), unit keys found on two or more pages, counting a copy group once."""
+    seen: dict[int | None, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for units, site, group in zip(units_of, site_of, group_of):
+        for unit in units:
+            seen[site][_key(unit)].add(group)
+    return {site: {k for k, groups in keys.items() if len(groups) >= 2} for site, keys in seen.items()}
+
+
+def _classify(
+    units: list[str], site_known: bool, repeated: set[str], first: list[str | None]
+) -> list[str | None]:
+    """The rule removing each unit of one page, or None for text (`first`: the rules before repeats were known)."""
+    counts = Counter(_key(u) for u in units)
+    twice = [counts[_key(u)] > 1 and not is_statement(u) for u in units]
+    across = [_key(u) in repeated for u in units]
+    if not any(twice) and not any(across):
+        return first
+    if site_known:
+        return classify_units(units, repeated=[a or t for a, t in zip(across, twice)])
+    # Unknown site: a line shared with other pages is chrome when it is no sentence, or sits at an edge.
+    return classify_units(
+        units,
+        repeated=[(a and not is_sentence_like(u)) or t for u, a, t in zip(units, across, twice)],
+        edge_repeated=across,
+    )
+
+
+def _clean_units(article: Article, units: list[str], rules: list[str | None]) -> tuple[list[str], list[Removal]]:
+    """Apply the unit rules, cut bracketed notes and credits, drop the title line and a trailing non-sentence block."""
+    kept: list[str] = []
+    finished: list[bool] = []  # the unit as found ends a sentence (or a note or credit after one)
+    removed: list[Removal] = []
+    for unit, rule in zip(units, rules):
+        if rule is not None:
+            removed.append(Removal(rule=rule, text=unit))
+            continue
+        ends = bool(_TERMINAL.search(unit))
+        tail = credit_tail(unit)
+        if tail is not None:
+            removed.append(Removal(rule="caption", text=tail.group().strip()))
+            unit = unit[: tail.start()].rstrip()
+        cut = notice_tail(unit)
+        if cut:
+            removed.append(Removal(rule="notice", text=unit[cut:]))
+            unit = unit[:cut].rstrip()
+        unit, notes = _cut_brackets(unit)
+        removed.extend(Removal(rule="bracket", text=note) for note in notes)
+        if unit:
+            kept.append(unit)
+            finished.append(ends or tail is not None or bool(cut))
+    while kept and not finished[-1] and not is_sentence_like(kept[-1].split("\n")[-1]):
+        removed.append(Removal(rule="trailing", text=kept.pop()))
+        finished.pop()
+    if kept and not finished[-1]:  # the page was cut off mid-sentence: drop the unfinished sentence
+        from summarizer.text.sentences import split_sentences  # (sentences imports this module)
+
+        last = kept.pop()
+        cut = max([last.rfind("\n") + 1, *(start for start, _ in split_sentences(last)[-1:])])
+        removed.append(Removal(rule="trailing", text=last[cut:]))
+        if last[:cut].strip():
+            kept.append(last[:cut].rstrip())
+    if kept and article.title and _key(kept[0]) == _key(article.title):
+        removed.append(Removal(rule="title", text=kept.pop(0)))
+    return kept, removed
+
+
+def _prepare(article: Article) -> tuple[Article, list[str]]:
+    """The article with any leading date token moved to `published`, and its units (Markdown marks removed)."""
+    text = article.text.replace("\r\n", "\n").replace("\r", "\n")
+    published = article.published
+    meta = _META.match(text)
+    if meta:
+        try:
+            found = dt.date(*map(int, meta.groups()))
+        except ValueError:
+            found = None
+        published = published or found
+        text = text[meta.end() :]
+    units = [_BULLET.sub("", u) for u in split_units(text)]  # list marks are layout, not text
+    units = [u for u in units if u]
+    title = article.title
+    if article.format == "md":
+        if units and _MD_HEADING.match(units[0]) and title is None:
+            title = _MD_HEADING.sub("", units[0]).strip() or None  # the page's headline, kept as its title
+        units = [_MD_HEADING.sub("", u) for u in units if not _MD_RULE.match(u)]
+        units = [u for u in units if u.strip()]
+    return article.model_copy(update={"published": published, "title": title}), units
+
+
+def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem], list[PageCleaning]]:
+    """Clean every article; also say, page by page, what was removed and why."""
+    problems: list[Problem] = []
+    reports: list[PageCleaning] = []
+    prepared: list[tuple[Article, list[str]]] = []
+    for article in articles:
+        ready, units = _prepare(article)
+        if not units:
+            problems.append(Problem(path=article.path, stage="clean", reason="no text left in the article"))
+            reports.append(_report(article, skipped="no text left in the article"))
+            continue
+        prepared.append((ready, units))
+    # Copies are told by their main text (what a first pass keeps), so chrome shared by two short pages of
+    # one site does not make them copies, and the text a story shares with its copies is not chrome.
+    first = [classify_units(units) for _, units in prepared]
+    main = ["\n".join(u for u, rule in zip(units, rules) if rule is None) for (_, units), rules in zip(prepared, first)]
+    group = [0] * len(prepared)
+    for number, members in enumerate(copy_groups(main)):
+        for i in members:
+            group[i] = number
+    site_of = sites([a for a, _ in prepared])
+    repeated = _repeats([units for _, units in prepared], site_of, group)
+    cleaned: list[Article] = []
+    for (article, units), site, first_rules in zip(prepared, site_of, first):
+        language = detect_language("\n".join(units))
+        if language is not None and language != "en":
+            reason = f"not English ({language}); skipped"
+            problems.append(Problem(path=article.path, stage="clean", reason=reason))
+            reports.append(_report(article, skipped=reason))
+            continue
+        rules = _classify(units, site is not None, repeated.get(site, set()), first_rules)
+        kept, removed = _clean_units(article, units, rules)
+        if not kept:
+            kept, removed = units, []
+            problems.append(
+                Problem(path=article.path, stage="clean", reason="cleaning would remove the whole body; kept it uncleaned")
+            )
+        longest = max(_long_run(unit) for unit in kept)
+        if longest > MAX_RUN_WORDS:
+            problems.append(
+                Problem(
+                    path=article.path,
+                    stage="clean",
+                    reason=f"a passage of {longest:,} words has no sentence punctuation; not used as statements",
+                )
+            )
+        reports.append(_report(article, kept=len(kept), removed=tuple(removed)))
+        cleaned.append(article.model_copy(update={"text": "\n\n".join(kept), "language": language or article.language}))
+    return cleaned, problems, reports
+
+
+def _report(article: Article, **fields: object) -> PageCleaning:
+    return PageCleaning(path=article.path, title=article.title, outlet=article.outlet, url=article.url, **fields)  # type: ignore[arg-type]
+
+
+def clean_articles(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+    """Clean every article's body; skip empty and non-English ones with a Problem each."""
+    cleaned, problems, _ = _clean_all(articles)
+    return cleaned, problems
+
+
+def explain_cleaning(articles: Sequence[Article]) -> list[PageCleaning]:
+    """Page by page, in input order: what cleaning removed and by which rule (the same run as `clean_articles`)."""
+    return _clean_all(articles)[2]

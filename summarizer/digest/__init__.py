@@ -1,0 +1,7 @@
+"""The digest: assembled from the stages' records, rendered for people, written atomically.
+
+- assemble: summits' members, article records, run stamp and counts for the `Digest` record.
+- render.render_markdown(digest) / render.render_html(digest): the digest as Markdown and self-contained HTML.
+- outputs.write_digest(digest, out_dir): digest.json, digest.md and index.html, each written whole.
+- outputs.read_digest(folder): a digest read back and validated.
+"""

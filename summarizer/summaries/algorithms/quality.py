@@ -1,0 +1,147 @@
+"""Learned sentence quality: how much of a sentence a human summary of its group would say, from what the articles
+show.
+
+After RegSum (Hong and Nenkova, 2014), which learns what matters from earlier years' human summaries, but at the
+level of the sentence: each sentence gets features that need no human summary (its position and relative position
+in its article, its embedding centrality, its length, how widely its bigrams and words are reported, how many outlets
+said it, how common its words are in general English (`wordfreq`), capitalisation, quotation marks, digits, an
+opening word that refers back), and a ridge regression predicts the share of its bigrams and words that the human
+summaries use. The model is fitted by `nttr train` on DUC 2004 dev (`train.py`) and shipped as a small JSON file
+(`data/quality.json`); nttr uses the prediction as the prior that rewards each chosen word (`nttr.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.summaries.algorithms._sumy import stop_words
+from summarizer.summaries.algorithms.coherence import opener, quote_marks
+from summarizer.summaries.algorithms.concepts import concept_weights
+from summarizer.models import MergedStatement
+
+FEATURES = (
+    "first_position",
+    "relative_position",
+    "lead",
+    "centrality",
+    "log_words",
+    "bigram_support_mean",
+    "bigram_support_max",
+    "word_support_mean",
+    "word_support_max",
+    "log_reports",
+    "capitalised",
+    "word_commonness",
+    "refers_back",
+    "unbalanced_quote",
+    "quoted",
+    "digits",
+)
+ARTIFACT = "quality.json"
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """General-English frequency of a lower-case word on the Zipf scale (0 to about 8), from wordfreq."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def sentence_features(items: Sequence[MergedStatement], vectors: np.ndarray) -> np.ndarray:
+    """One row of `FEATURES` per item; support is counted over all the items of the group."""
+    if len(items) == 0:
+        return np.zeros((0, len(FEATURES)))
+    centroid = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    central = np.clip(vectors @ (centroid / norm), 0.0, 1.0) if norm else np.zeros(len(items))
+    grams, support = concept_weights(items, min_support=1, power=1.0, unigram_weight=1.0, support="sentences")
+    length: dict[str, int] = {}
+    for item in items:
+        for st in item.statements:
+            length[st.article_id] = max(length.get(st.article_id, 0), st.position + 1)
+    stops = stop_words()
+    rows = []
+    for i, item in enumerate(items):
+        first = min(st.position for st in item.statements)
+        relative = min(st.position / length[st.article_id] for st in item.statements)
+        bigrams = [math.log1p(support.get(c, 0.0)) for c in grams[i] if len(c) == 2]
+        words = [math.log1p(support.get(c, 0.0)) for c in grams[i] if len(c) == 1]
+        tokens = _WORD.findall(item.text)
+        content = [t.lower() for t in tokens if t.lower() not in stops]
+        marks = quote_marks(item.text)
+        rows.append(
+            [
+                1.0 / (1.0 + first),
+                relative,
+                1.0 if first == 0 else 0.0,
+                float(central[i]),
+                math.log(len(item.text.split()) + 1),
+                float(np.mean(bigrams)) if bigrams else 0.0,
+                max(bigrams, default=0.0),
+                float(np.mean(words)) if words else 0.0,
+                max(words, default=0.0),
+                math.log1p(len(item.statements)),
+                sum(t[0].isupper() for t in tokens[1:]) / max(1, len(tokens)),
+                float(np.mean([zipf(w) for w in content])) / 8.0 if content else 0.5,
+                1.0 if opener(item.text) is not None else 0.0,
+                1.0 if marks.count(True) != marks.count(False) else 0.0,
+                1.0 if marks else 0.0,
+                sum(c.isdigit() for c in item.text) / max(1, len(item.text)),
+            ]
+        )
+    return np.array(rows, dtype=np.float64)
+
+
+class QualityModel(BaseModel):
+    """A linear model over standardised sentence features (what `nttr train` writes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    alpha: float
+    """Ridge penalty it was fitted with."""
+    trained_on: list[str] = []
+    """The topics it was fitted on (names only)."""
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """Predicted share of each sentence's bigrams and words that a human summary uses."""
+        if features.shape[0] == 0:
+            return np.zeros(0)
+        z = (features - np.array(self.mean)) / np.array(self.scale)
+        return z @ np.array(self.coef) + self.intercept
+
+
+@lru_cache(maxsize=8)
+def load_model(path: str | None = None) -> QualityModel:
+    """The shipped model, or the one at `path` (cross-validation fits one per fold)."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("summarizer.summaries.algorithms").joinpath("data", ARTIFACT).read_text(encoding="utf-8")
+    model = QualityModel.model_validate(json.loads(text))
+    if tuple(model.features) != FEATURES:
+        raise ValueError(f"sentence quality model has features {model.features}, this version needs {FEATURES}")
+    return model
+
+
+def quality(items: Sequence[MergedStatement], vectors: np.ndarray, *, model_path: str | None = None) -> np.ndarray:
+    """Each item's predicted quality, scaled to [0, 1] within the group (the best sentence gets 1)."""
+    predicted = np.clip(load_model(model_path).predict(sentence_features(items, vectors)), 0.0, None)
+    top = float(predicted.max()) if len(predicted) else 0.0
+    return predicted / top if top > 0 else predicted

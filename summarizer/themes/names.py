@@ -1,0 +1,479 @@
+"""Theme names an editor would write: a noun phrase from the theme's statements, picked by a documented score.
+
+Clustering (`themes`) and naming are separate stages, as in BERTopic's representation models. For each
+theme:
+
+1. Candidates: noun phrases of the member statements, found by TextBlob's rule-based English tagger
+   (Pattern's lexicon, context rules and suffix rules; it ships inside the `textblob` wheel, no data
+   download) and the pattern `[possessor 's] (adjective|noun)* noun [and (adjective|noun)* noun]`, up to
+   five words, plus every shorter phrase ending on the same noun ("the Afghan border" gives "Afghan border"
+   and "border"). A participle after a noun is a verb ("nations condemned attacks" is no phrase). Singular
+   and plural are one candidate ("member state", "member states"). A candidate must occur in a member
+   statement, and each of its words in at least two; a single word or a coordination ("A and B") must
+   itself occur in two.
+2. Corpus-wide vocabulary is no name. A word is corpus-wide when it is in at least 60% of the articles, or
+   (with four summits or more) in half of the summits: "member states", "prime minister", "cooperation" on
+   coverage of many meetings of one organisation. So are the organisation (an acronym in a quarter of the
+   articles, and the words of its spelled-out form), the summits' places and title heads, and the words the
+   event detector reads as a meeting taking place (`signatures.EVENT_WORDS`: summit, meeting, session,
+   council, ceremony). A phrase found in half of the articles, made only of corpus-wide words, or headed by
+   one ("Kazan summit", "Council meeting") says what the whole coverage is about, not what sets a theme
+   apart. A role is no name either: a phrase followed by a personal name in most of its occurrences
+   ("Prime Minister Narendra Modi", "Kazakh President Tokayev") is a title; so is a description of a
+   name that follows it with "of" ("the Russian city of Kazan", "Uzbekistan's historic city of Samarkand").
+3. Score = relevance x distinctiveness x specificity (the 30 best by the last two are embedded):
+   - relevance, as KeyBERT: cosine between the candidate's embedding and the theme's centroid, both taken
+     relative to the corpus mean embedding (so what every statement shares does not count);
+   - distinctiveness: coverage (the mean of the share of members containing the phrase and the share
+     containing each of its words) x log of its lift over the whole corpus (the theme's share of statements
+     with the phrase against the corpus share, as c-TF-IDF weighs a class against the others);
+   - specificity, a general-English frequency prior (`wordfreq` Zipf scale): "rearmament" beats "situation".
+4. The label is the best candidate of two to five words whose last word is a common noun (never a verb,
+   an adverb or a bare personal name); failing one, a single common noun found in a third of the members
+   and rarer than Zipf 4.4 ("Negotiations", not "Steps"). Such a noun also beats the best phrase when it
+   is in half of the members and in three times as many as that phrase (most statements are about
+   negotiations, two about a "targeted program"). A theme with no such candidate has no name of its own (its words are the
+   event's, or too few), and `name_themes` returns None for it: it is not a theme.
+
+Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
+corpus statistics come from at most `CORPUS_SAMPLE` statements and each theme's from at most `THEME_SAMPLE`
+members (evenly spaced, so deterministic), so naming costs the same at 5,000 statements and at a million.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from summarizer.events.signatures import EVENT_WORDS
+from summarizer.themes.words import STOP_WORDS, Clusterable
+
+MAX_WORDS = 5
+MIN_SUPPORT = 2
+EVENT_SPREAD = 0.5
+"""A phrase in at least this share of the articles is event vocabulary (with at least `EVENT_MIN_ARTICLES`)."""
+EVENT_WORD_SPREAD = 0.6
+"""A word in at least this share of the articles is corpus-wide ("CSTO members")."""
+SUMMIT_WORD_SPREAD = 0.5
+"""So is a word in at least this share of the summits, when there are `EVENT_MIN_SUMMITS` or more."""
+EVENT_MIN_ARTICLES = 4
+EVENT_MIN_SUMMITS = 4
+ROLE_SHARE = 0.5
+"""A phrase followed by a personal name in at least this share of its occurrences is a title, not a topic."""
+SINGLE_WORD_COVERAGE = 1 / 3
+SINGLE_WORD_SPECIFICITY = 0.65
+"""A one-word name must be rarer in general English than Zipf 4.4 ("negotiations", not "steps")."""
+DOMINANT_WORD = 0.5
+DOMINANT_OVER_PHRASE = 3
+"""A one-word name in half of the members and in three times as many as the best phrase names the theme."""
+KEYWORDS = 8
+CANDIDATES = 30
+"""Candidates embedded per theme: the best by distinctiveness x specificity, as BERTopic's KeyBERTInspired."""
+CORPUS_SAMPLE = 5000
+THEME_SAMPLE = 300
+_NOUN = {"NN", "NNS", "NNP", "NNPS"}
+_PROPER = {"NNP", "NNPS"}
+_COMMON = {"NN", "NNS"}
+_MODIFIER = {"JJ", "JJR", "JJS", "VBN", "VBG"} | _NOUN
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_TOKEN_OK = re.compile(r"^[A-Za-z][A-Za-z\-']*[A-Za-z]$")
+
+
+@dataclass(frozen=True)
+class ThemeName:
+    """A theme's label and its keywords, best first."""
+
+    label: str
+    keywords: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The label as a candidate key: lower case, possessives off, the last word singular."""
+        return phrase_key(self.label.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A candidate: its key (lower-case words, head singular), its words as written, whether its head is a
+    common noun, and whether a personal name follows it here (as after a title: "President Tokayev")."""
+
+    key: tuple[str, ...]
+    words: tuple[str, ...]
+    common_head: bool
+    titled: bool = False
+
+
+def singular(word: str) -> str:
+    """A crude singular for matching only ("states" -> "state"; "crisis", "news" and "'s" are left alone)."""
+    word = word.lower().removesuffix("'s").removesuffix("'")
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ws")):
+        return word[:-1]
+    return word
+
+
+def phrase_key(words: Sequence[str]) -> tuple[str, ...]:
+    """Key of a phrase: lower-case words, the head singular, so "member states" and "member state" are one."""
+    low = [w.lower() for w in words]
+    return tuple(low[:-1] + [singular(low[-1])]) if low else ()
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """(word, Penn tag) pairs of a sentence, by TextBlob's Pattern tagger; possessive 's kept as one token."""
+    from textblob.en import tag as pattern_tag
+
+    tagged = pattern_tag(text.translate(_APOSTROPHES))
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tagged):
+        word, t = tagged[i]
+        if word == "'" and i + 1 < len(tagged) and tagged[i + 1][0].lower() == "s" and out:
+            out.append(("'s", "POS"))
+            i += 2
+            continue
+        if word == "'" and t == "POS" and out and out[-1][0].lower().endswith("s"):
+            out.append(("'", "POS"))  # plural possessive: "Belarus' participation"
+        else:
+            out.append((word, "POS" if word.lower() == "'s" else t))
+        i += 1
+    return out
+
+
+def _np_spans(tagged: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Maximal noun-phrase spans [start, end) in a tagged sentence (possessor, modifiers, 'and', head)."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(tagged)
+    while i < n:
+        if tagged[i][1] not in _MODIFIER or not _TOKEN_OK.match(tagged[i][0]):
+            i += 1
+            continue
+        j = i
+        last_noun = -1
+        verb = False
+        while j < n:
+            word, t = tagged[j]
+            if t in ("VBN", "VBD") and j > i and tagged[j - 1][1] in _NOUN:
+                verb = True  # a participle after a noun is its verb: "nations condemned attacks"
+                break
+            if t in _MODIFIER and _TOKEN_OK.match(word):
+                if t in _NOUN:
+                    last_noun = j
+                j += 1
+            elif t == "POS" and last_noun == j - 1:
+                j += 1
+            elif word.lower() == "and" and last_noun == j - 1 and j + 1 < n and tagged[j + 1][1] in _MODIFIER:
+                j += 1
+            else:
+                break
+        if last_noun >= i:
+            spans.append((i, last_noun + 1))
+        i = max(j + verb, i + 1)
+    return spans
+
+
+def phrases(text: str, tagged: Sequence[tuple[str, str]] | None = None) -> list[Phrase]:
+    """Candidate noun phrases of one statement: each maximal phrase and its shorter tails, up to five words."""
+    tagged = tag(text) if tagged is None else tagged
+    found: dict[tuple[str, ...], Phrase] = {}
+    for start, end in _np_spans(tagged):
+        for s in range(start, end):
+            word, t = tagged[s]
+            if t == "POS" or word in ("'s", "'") or word.lower() in STOP_WORDS or word.lower() == "and":
+                continue
+            for e in range(s + 1, end + 1):
+                last_word, last_tag = tagged[e - 1]
+                if last_tag not in _NOUN or last_word.lower() in STOP_WORDS:
+                    continue
+                words = _join_possessive([w for w, _ in tagged[s:e]])
+                if len(words) > MAX_WORDS:
+                    break
+                key = phrase_key(words)
+                if all(w in STOP_WORDS or w == "and" for w in key):
+                    continue
+                titled = e < len(tagged) and ((tagged[e][1] in _PROPER and last_word[:1].isupper())
+                                               or _describes_a_name(tagged, e))
+                if key not in found or (titled and not found[key].titled):
+                    # Words interned: the cache of analysed statements holds each distinct word once.
+                    found[key] = Phrase(key=tuple(map(sys.intern, key)), words=tuple(map(sys.intern, words)),
+                                        common_head=last_tag in _COMMON, titled=titled)
+    return list(found.values())
+
+
+def _describes_a_name(tagged: Sequence[tuple[str, str]], end: int) -> bool:
+    """Whether the phrase ending before `end` describes the proper name after 'of' ("the Russian city of Kazan")."""
+    return end + 1 < len(tagged) and tagged[end][0].lower() == "of" and tagged[end + 1][1] in _PROPER
+
+
+def _join_possessive(words: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w in ("'s", "'") and out:
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def specificity(word: str) -> float:
+    """General-English rarity prior of a word, from 0.25 (very common) to 1 (rare), by `wordfreq`'s Zipf scale."""
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word.replace("'s", ""), "en")
+    return float(min(1.0, max(0.25, (7.0 - zipf) / 4.0)))
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def organisation_words(merged: Sequence[Clusterable], articles: int) -> set[str]:
+    """Lower-case acronyms found in at least a quarter of the articles ("csto", "sco"), and the words of
+    their spelled-out forms found in the text ("Collective Security Treaty Organization (CSTO)")."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for m in merged:
+        for acronym in set(_ACRONYM.findall(m.text)):
+            seen[acronym].update(s.article_id for s in m.statements)
+    frequent = {a for a, arts in seen.items() if len(arts) >= 0.25 * articles}
+    words = {a.lower() for a in frequent}
+    for m in merged:
+        if not any(a[0] in m.text for a in frequent):
+            continue
+        tokens = re.findall(r"[A-Za-z][\w\-]*", m.text)
+        capitals = [t for t in tokens if t[:1].isupper() or t.lower() in STOP_WORDS]
+        for acronym in frequent:
+            size = len(acronym)
+            for i in range(len(tokens) - size + 1):
+                span = [t for t in tokens[i : i + size + 2] if t.lower() not in STOP_WORDS][:size]
+                if len(span) == size and all(t[:1].isupper() for t in span) and \
+                        "".join(t[0] for t in span).upper() == acronym and span[0] in capitals:
+                    words.update(t.lower() for t in span)
+    return words
+
+
+def _content(key: tuple[str, ...]) -> list[str]:
+    return [w for w in key if w not in STOP_WORDS and w != "and"] or list(key)
+
+
+def _phrase_specificity(key: tuple[str, ...]) -> float:
+    content = [w for w in key if w not in STOP_WORDS and w != "and"]
+    return float(np.mean([specificity(w) for w in content])) if content else 0.25
+
+
+def display(words_seen: Counter[tuple[str, ...]]) -> str:
+    """The most common way a phrase is written in the statements (ties: alphabetical)."""
+    return " ".join(sorted(words_seen.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+
+
+def label_case(text: str) -> str:
+    """Capitalize the first letter only: 'drug trafficking and terrorism' -> 'Drug trafficking and terrorism'."""
+    return text[:1].upper() + text[1:]
+
+
+def evenly(indices: Sequence[int], limit: int) -> list[int]:
+    """At most `limit` of these indices, evenly spaced (all of them when there are few): deterministic."""
+    if len(indices) <= limit:
+        return list(indices)
+    picks = np.linspace(0, len(indices) - 1, limit).round().astype(int)
+    return [indices[i] for i in picks]
+
+
+@dataclass
+class Vocabulary:
+    """Corpus statistics of candidate phrases, from a sample of the statements (all of them when few)."""
+
+    sample: list[int]
+    df: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(Counter))
+    titled: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    articles_of: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    articles: int = 0
+    corpus_wide: set[str] = field(default_factory=set)
+    organisation: set[str] = field(default_factory=set)
+    _event: dict[tuple[str, ...], bool] = field(default_factory=dict)
+
+    def is_event(self, k: tuple[str, ...]) -> bool:
+        """Whether a phrase is the event's or the corpus's vocabulary, or a role (rule 2), not a theme's."""
+        if k not in self._event:
+            content = [singular(w) for w in k if w not in STOP_WORDS and w != "and"]
+            self._event[k] = (
+                any(w.removesuffix("'s").removesuffix("'") in self.organisation for w in k)  # "SCO presidency"
+                or all(w in self.corpus_wide for w in content)
+                or k[-1] in self.corpus_wide
+                or bool(EVENT_WORDS.fullmatch(k[-1]) or EVENT_WORDS.fullmatch(k[-1] + "s"))
+                or (self.df[k] > 0 and self.titled[k] >= ROLE_SHARE * self.df[k])
+                or (self.articles >= EVENT_MIN_ARTICLES and len(self.articles_of.get(k, ())) >= EVENT_SPREAD * self.articles)
+            )
+        return self._event[k]
+
+
+@lru_cache(maxsize=16384)
+def _analysed(text: str) -> tuple[tuple[Phrase, ...], frozenset[str]]:
+    """Phrases and (singular, lower-case) words of one statement, tagged once per process."""
+    tagged = tag(text)
+    return tuple(phrases(text, tagged)), frozenset(sys.intern(singular(w)) for w, _ in tagged)
+
+
+class _Tags:
+    """Phrases and words of each statement by index."""
+
+    def __init__(self, merged: Sequence[Clusterable]) -> None:
+        self.merged = merged
+
+    def phrases(self, i: int) -> tuple[Phrase, ...]:
+        return _analysed(self.merged[i].text)[0]
+
+    def words(self, i: int) -> frozenset[str]:
+        return _analysed(self.merged[i].text)[1]
+
+
+def corpus_vocabulary(
+    merged: Sequence[Clusterable],
+    *,
+    summit_of: Mapping[str, str] | None = None,
+    event_terms: Collection[str] = (),
+) -> Vocabulary:
+    """Document frequencies, written forms, and the event vocabulary (rule 2 of the module docstring)."""
+    tags = _Tags(merged)
+    vocab = Vocabulary(sample=evenly(range(len(merged)), CORPUS_SAMPLE))
+    word_articles: dict[str, set[str]] = defaultdict(set)
+    all_articles: set[str] = set()
+    for i in vocab.sample:
+        arts = {s.article_id for s in merged[i].statements}
+        all_articles |= arts
+        for w in tags.words(i):
+            word_articles[w] |= arts
+        for p in tags.phrases(i):
+            vocab.df[p.key] += 1
+            vocab.articles_of[p.key] |= arts
+            vocab.forms[p.key][p.words] += 1
+            vocab.titled[p.key] += p.titled
+    total = vocab.articles = len(all_articles)
+    summit_of = summit_of or {}
+    summits = {summit_of[a] for a in all_articles if a in summit_of}
+    wide: set[str] = {singular(w) for w in event_terms}
+    if total >= EVENT_MIN_ARTICLES:
+        sampled = [merged[i] for i in vocab.sample]
+        acronyms = {a for m in sampled for a in _ACRONYM.findall(m.text)}
+        found = organisation_words(sampled, total)
+        vocab.organisation = {w for w in found if w.upper() in acronyms}
+        wide |= {w for w, arts in word_articles.items() if len(arts) >= EVENT_WORD_SPREAD * total}
+        wide |= {singular(w) for w in found}
+    if len(summits) >= EVENT_MIN_SUMMITS:
+        wide |= {w for w, arts in word_articles.items()
+                 if len({summit_of[a] for a in arts if a in summit_of}) >= SUMMIT_WORD_SPREAD * len(summits)}
+    vocab.corpus_wide = wide
+    return vocab
+
+
+def name_themes(
+    merged: Sequence[Clusterable],
+    vectors: np.ndarray,
+    groups: Sequence[Sequence[int]],
+    *,
+    embedder: object | None = None,
+    event_terms: Collection[str] = (),
+    summit_of: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> list[ThemeName | None]:
+    """A name for each group of merged statements (indices), or None where the group has no name of its own.
+
+    `embedder` (anything with `encode(list[str]) -> array`) embeds candidates; without it a candidate's vector
+    is the mean vector of the statements containing it. `summit_of` maps article ids to summits (for the
+    spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
+    names several sets of groups of the same statements (computed here otherwise).
+    """
+    if not groups:
+        return []
+    tags = _Tags(merged)
+    vocab = vocabulary or corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms)
+    n_sample = len(vocab.sample)
+    vectors = np.asarray(vectors)
+
+    def unit(rows: Sequence[int]) -> np.ndarray:
+        return normalize(vectors[list(rows)].astype(np.float64))
+
+    mean = unit(vocab.sample).mean(axis=0)
+    names: list[ThemeName | None] = []
+    for group in groups:
+        members = evenly(list(group), THEME_SAMPLE)
+        m = len(members)
+        if m == 0:
+            names.append(None)
+            continue
+        inside: Counter[tuple[str, ...]] = Counter()
+        forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
+        containing: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        common: dict[tuple[str, ...], bool] = {}
+        for i in members:
+            for p in tags.phrases(i):
+                inside[p.key] += 1
+                common[p.key] = common.get(p.key, False) or p.common_head
+                forms[p.key][p.words] += 1
+                containing[p.key].append(i)
+        words_in: Counter[str] = Counter(w for i in members for w in tags.words(i))
+        # Coverage: members with the phrase, and with its every content word ("Afghan" and "border").
+        word_cover = {k: min(words_in[singular(w)] for w in _content(k)) for k in inside if not vocab.is_event(k)}
+        # A word, or a coordination ("drug trafficking and terrorism"), must itself be in two members: a
+        # coordination seen once may join a noun and a verb ("defeat the pandemic and act responsibly").
+        keys = sorted(k for k, c in word_cover.items()
+                      if min(c, inside[k] if len(k) == 1 or "and" in k else c) >= MIN_SUPPORT)
+        support = {k: (inside[k] + word_cover[k]) / 2 for k in keys}
+        centroid = unit(members).mean(axis=0) - mean
+        centroid /= np.linalg.norm(centroid) or 1.0
+        prior: dict[tuple[str, ...], float] = {}
+        for k in keys:
+            corpus_share = max(vocab.df.get(k, 0), 1) / n_sample
+            lift = (inside[k] / m) / corpus_share
+            if lift > 1.0:
+                prior[k] = support[k] / m * np.log(lift) * _phrase_specificity(k)
+        # As KeyBERTInspired: only the best candidates by word statistics are embedded.
+        keys = sorted(sorted(prior, key=lambda k: (-prior[k], k))[:CANDIDATES])
+        if not keys:
+            names.append(None)
+            continue
+        texts = [display(vocab.forms.get(k) or forms[k]) for k in keys]
+        if embedder is not None:
+            cand = normalize(np.asarray(embedder.encode(texts), dtype=np.float64))  # type: ignore[attr-defined]
+        else:
+            cand = normalize(np.stack([unit(containing[k]).mean(axis=0) for k in keys]))
+        relevance = normalize(cand - mean) @ centroid
+        scores = {k: rel * prior[k] for k, rel in zip(keys, relevance.tolist()) if rel > 0}
+        ranked = sorted(scores, key=lambda k: (-scores[k], k))
+        label = next((k for k in ranked if 2 <= len(k) <= MAX_WORDS and common[k]), None)
+        if label is not None:
+            # A word that is what the theme is about beats a phrase found in few members.
+            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= DOMINANT_WORD * m
+                          and inside[k] >= DOMINANT_OVER_PHRASE * inside[label]
+                          and display(vocab.forms.get(k) or forms[k]).islower()  # "negotiations", not "Anwar"
+                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
+                         label)
+        if label is None:
+            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= SINGLE_WORD_COVERAGE * m
+                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
+                         None)
+        if label is None:
+            names.append(None)
+            continue
+        keywords: list[str] = []
+        chosen: list[tuple[str, ...]] = []
+        for k in ranked:
+            if any(_inside(k, c) or _inside(c, k) for c in chosen):
+                continue
+            chosen.append(k)
+            keywords.append(display(vocab.forms.get(k) or forms[k]))
+            if len(keywords) >= KEYWORDS:
+                break
+        names.append(ThemeName(label=label_case(display(vocab.forms.get(label) or forms[label])),
+                               keywords=tuple(keywords)))
+    return names
+
+
+def _inside(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether phrase a occurs as consecutive words of phrase b."""
+    return len(a) <= len(b) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
