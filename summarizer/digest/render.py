@@ -110,7 +110,16 @@ def article_source(article: ArticleInfo) -> Source:
     return Source(article_id=article.id, path=article.path, url=article.url, title=article.title)
 
 
-def _setup(env: Environment) -> Environment:
+def _environment(*, autoescape: bool) -> Environment:
+    """A Jinja2 environment over the package's templates, with the digest's filters and globals."""
+    env = Environment(
+        loader=PackageLoader("summarizer.digest", "templates"),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(one_line=one_line, cite=cite, md=md_text, md_url=md_url, plural=plural)
     env.globals.update(anchor=anchor, article_source=article_source, digest_date=digest_date, summit_titles=summit_titles, plural=plural)
     return env
@@ -119,31 +128,13 @@ def _setup(env: Environment) -> Environment:
 @cache
 def html_env() -> Environment:
     """The Jinja2 environment for HTML: autoescape on for every template."""
-    return _setup(
-        Environment(
-            loader=PackageLoader("summarizer.digest", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-    )
+    return _environment(autoescape=True)
 
 
 @cache
 def text_env() -> Environment:
     """The Jinja2 environment for Markdown and plain text (values pass through `md` or `one_line`)."""
-    return _setup(
-        Environment(
-            loader=PackageLoader("summarizer.digest", "templates"),
-            autoescape=False,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-    )
+    return _environment(autoescape=False)
 
 
 def _context(digest: Digest, themes: Iterable[Theme] | None = None) -> dict[str, object]:
