@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from summarizer.errors import NttrError, StateError
+from summarizer.errors import ConfigError, MissingInput, NttrError, StateError
 
 if TYPE_CHECKING:
     from summarizer.settings import Settings
@@ -85,7 +85,9 @@ def run(
     explain_cleaning: Annotated[
         bool, typer.Option("--explain-cleaning", help="Also print, page by page, what cleaning removed and by which rule.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print the smaller steps, and timings of each.")
+    ] = False,
 ) -> None:
     """Summarize articles into digest.json, digest.md and index.html."""
     quiet_prefect()
@@ -94,6 +96,9 @@ def run(
 
     settings = load_settings(budget_words=budget, algorithm=algorithm)  # fail before Prefect starts
     check_algorithm(settings.algorithm)
+    given = list(inputs or [])
+    check_can_start(given or ["seeds"], out, settings, as_of=as_of.date() if as_of else None,
+                    holds_state=new or send, default_inputs=not given)
     from flows.digest import digest_flow
     from flows.runners import task_runner_for
 
@@ -101,7 +106,7 @@ def run(
         logging.getLogger(name).addFilter(HideUserErrors())
 
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
-    print(f"nttr: summarizing {', '.join(inputs or ['seeds'])} ...", file=sys.stderr)
+    print(f"nttr: summarizing {describe_inputs(given or ['seeds'])} ...", file=sys.stderr)
     with prefect_api(settings):
         result = flow(
             inputs=list(inputs or ["seeds"]),
@@ -117,6 +122,46 @@ def run(
     report_written(Path(result.out_dir), result.encoded)
     if explain_cleaning:
         print_cleaning(list(inputs or ["seeds"]), settings.fetch_timeout, settings.fetch_retries)
+
+
+def check_can_start(
+    inputs: list[str], out: Path | None, settings: Settings, *, as_of: dt.date | None, holds_state: bool,
+    default_inputs: bool = False,
+) -> None:
+    """What would make the run fail after minutes of work, checked before any (and before a server starts):
+    inputs that do not exist, an output folder that cannot be written, the state store held by another run."""
+    from summarizer.files import unwritable_folder
+    from summarizer.read.ingest import missing_inputs
+
+    missing = missing_inputs(inputs)
+    if missing:
+        hint = "; run nttr from its own folder, or name the folders, files or feed URLs to read" if default_inputs else ""
+        raise MissingInput(missing, hint)
+    if out is not None:
+        why = unwritable_folder(out)
+        if why:
+            raise ConfigError(f"--out {out} {why}")
+    else:
+        from flows.digest import default_out_dir
+
+        target = default_out_dir(settings, as_of)
+        why = unwritable_folder(target)
+        if why:
+            raise ConfigError(f"the output folder {target} {why} (or set NTTR_OUTPUT_DIR)")
+    if holds_state:
+        from summarizer.service.state import run_lock
+
+        with run_lock(settings.data_dir, timeout=0):
+            pass
+
+
+def describe_inputs(inputs: list[str], most: int = 3) -> str:
+    """The inputs in a few words: each one named when few, else how many files under which folders."""
+    if len(inputs) <= most:
+        return ", ".join(inputs)
+    folders = sorted({str(Path(p).parent) for p in inputs})
+    where = f"under {folders[0]}" if len(folders) == 1 else f"in {len(folders)} folders"
+    return f"{len(inputs)} inputs {where}"
 
 
 def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, width: int = 200) -> None:
@@ -168,7 +213,15 @@ def prefect_api(settings: Settings) -> Iterator[None]:
     """
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    if get_current_settings().api.url:
+    url = get_current_settings().api.url
+    if url:
+        from flows import server
+
+        if not server.answers(url.rstrip("/")):
+            raise ConfigError(
+                f"the Prefect API at {url} (PREFECT_API_URL) does not answer; start that server, "
+                "or unset PREFECT_API_URL to let nttr run its own"
+            )
         yield
         return
     if settings.prefect_server == "background":

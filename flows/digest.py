@@ -73,8 +73,8 @@ def digest_flow(
     settings = load_settings(budget_words=budget_words, algorithm=algorithm)
     day = as_of or today_in(settings)
     out_dir = Path(out) if out else default_out_dir(settings, day)
-    # Runs that read or write the state store hold the data folder's lock: a second one waits, then refuses.
-    lock = run_lock(settings.data_dir) if (new_only or send_email) else contextlib.nullcontext()
+    # Runs that read or write the state store hold the data folder's lock: a second one refuses at once.
+    lock = run_lock(settings.data_dir, timeout=0) if (new_only or send_email) else contextlib.nullcontext()
     with lock:
         if new_only and daily.already_made(settings, out_dir):
             result = RunResult(out_dir=str(out_dir), encoded=0, cache_hits=0)

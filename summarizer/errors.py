@@ -2,6 +2,7 @@
 
     NttrError
     ├── InputError      a file, folder or feed that cannot be used
+    │   ├── MissingInput    a named file or folder does not exist
     │   └── NoUsableInput   nothing usable left after skipping the bad inputs
     ├── ConfigError     a setting with a wrong value, or an unknown name (algorithm, model)
     ├── ModelError      the embedding model cannot be loaded
@@ -25,6 +26,15 @@ class InputError(NttrError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class MissingInput(InputError):
+    """Named files or folders that do not exist."""
+
+    def __init__(self, paths: list[str], hint: str = "") -> None:
+        self.path = ", ".join(paths)
+        self.reason = "no such file or folder"
+        NttrError.__init__(self, f"no such file or folder: {self.path}{hint}")
 
 
 class NoUsableInput(InputError):

@@ -52,3 +52,27 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def unwritable_folder(path: Path) -> str | None:
+    """Why `path` cannot be (made into) a folder that takes new files, or None when it can.
+
+    Checked before a run does any work: an existing file, a path under a file, or a read-only folder.
+    """
+    path = Path(path).expanduser()
+    if path.exists() and not path.is_dir():
+        return "is a file, not a folder; give a folder for the outputs"
+    probe = path
+    while not probe.exists():
+        if probe.is_symlink():
+            return "is a broken symbolic link; give a folder for the outputs"
+        parent = probe.parent
+        if parent == probe:
+            break
+        probe = parent
+    if probe != path and not probe.is_dir():
+        return f"lies under {probe}, which is a file, not a folder; give another folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        where = "is" if probe == path else f"lies under {probe}, which is"
+        return f"{where} not writable; give a folder you can write to"
+    return None

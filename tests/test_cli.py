@@ -35,3 +35,48 @@ def test_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for command in ("run", "eval", "bench", "subscribers", "send"):
         assert command in out
+
+
+def test_missing_input_is_named_before_any_server_starts(tmp_path, isolated_dirs, capsys):
+    assert main(["run", str(tmp_path / "doesnotexist")]) == 1
+    assert f"nttr: error: no such file or folder: {tmp_path / 'doesnotexist'}\n" in capsys.readouterr().err
+    assert not (isolated_dirs / "server").exists()
+
+
+def test_default_seeds_missing_outside_the_repository_says_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run"]) == 1
+    assert "no such file or folder: seeds; run nttr from its own folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("afile", "afile is a file, not a folder"),
+        ("afile/sub", "afile/sub lies under {tmp}/afile, which is a file, not a folder"),
+    ],
+)
+def test_unwritable_out_is_one_line_before_any_work(out, expected, tmp_path, isolated_dirs, capsys):
+    (tmp_path / "afile").write_text("x")
+    assert main(["run", "seeds", "--out", str(tmp_path / out)]) == 1
+    err = capsys.readouterr().err
+    assert expected.format(tmp=tmp_path) in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (isolated_dirs / "server").exists()
+
+
+def test_prefect_api_url_that_does_not_answer_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert main(["run", "seeds"]) == 1
+    err = capsys.readouterr().err
+    assert "the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer" in err
+    assert "Traceback" not in err
+
+
+def test_second_new_run_refuses_at_once_while_another_holds_the_data_folder(isolated_dirs, capsys):
+    from summarizer.service.state import run_lock
+
+    with run_lock(isolated_dirs):
+        assert main(["run", "seeds", "--new"]) == 1
+    assert f"another nttr run is using {isolated_dirs}" in capsys.readouterr().err
+    assert not (isolated_dirs / "server").exists()  # refused before a server started or a model loaded

@@ -205,6 +205,16 @@ def _walk(root: Path, shown_root: str) -> list[tuple[Path, str, str] | Problem]:
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
+def is_url(given: Path | str) -> bool:
+    """Whether an input names an http(s) address rather than a file or folder."""
+    return re.match(r"https?:/", str(given), re.IGNORECASE) is not None
+
+
+def missing_inputs(paths: Sequence[Path | str]) -> list[str]:
+    """The given files and folders that do not exist (addresses are not checked: that needs the network)."""
+    return [str(p) for p in paths if not is_url(p) and not Path(p).exists() and not Path(p).is_symlink()]
+
+
 def read_inputs(
     paths: Sequence[Path | str], *, max_bytes: int = 20_000_000, fetch_timeout: float = 10.0, fetch_retries: int = 2
 ) -> Ingested:
