@@ -239,7 +239,8 @@ def prefect_api(settings: Settings) -> Iterator[None]:
             if got.started:
                 log.info("started a Prefect server in the background at %s (pid %d); `nttr server stop` stops it",
                          got.record.ui_url, got.record.pid)
-            with temporary_settings({PREFECT_API_URL: got.record.api_url}):
+            command = " ".join(["nttr", *sys.argv[1:]]) if sys.argv[1:] else "nttr run"
+            with server.registered_run(settings.data_dir, command), temporary_settings({PREFECT_API_URL: got.record.api_url}):
                 yield
             return
     with one_run_per_prefect_home():

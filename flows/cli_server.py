@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -49,12 +50,21 @@ def status() -> None:
 
 
 @server_app.command("stop")
-def stop() -> None:
+def stop(
+    force: Annotated[bool, typer.Option("--force", help="Stop it even while runs use it (they finish unrecorded).")] = False,
+) -> None:
     """Stop the background Prefect server (the next `nttr run` starts it again)."""
     from flows import server
     from summarizer.settings import load_settings
 
-    record = server.stop_server(load_settings().data_dir)
+    data_dir = load_settings().data_dir
+    runs = server.runs_using(data_dir) if server.read_record(data_dir) is not None else []
+    if runs and not force:
+        using = "; ".join(f"pid {r.pid} `{r.command}` since {r.started_at}" for r in runs)
+        print(f"nttr: the Prefect server is in use by {plural(len(runs), 'run')} ({using}); "
+              "wait for it to finish, or `nttr server stop --force`", file=sys.stderr)
+        raise typer.Exit(1)
+    record = server.stop_server(data_dir)
     if record is None:
         print("nttr: no Prefect server runs in the background")
     else:
@@ -66,3 +76,8 @@ def note_api_url() -> None:
     url = os.environ.get("PREFECT_API_URL")
     if url:
         print(f"nttr: PREFECT_API_URL is set: runs report to {url}, not to the background server")
+
+
+def plural(n: int, word: str) -> str:
+    """`1 run`, `2 runs`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

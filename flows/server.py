@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -112,6 +112,60 @@ def remove_record(data_dir: Path, pid: int | None = None) -> None:
         if current is not None and current.pid != pid:
             return
     path.unlink(missing_ok=True)
+
+
+class RunRecord(BaseModel):
+    """A run using the background server (`server/runs/PID.json`), so `nttr server stop` can say who it is."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    pid: int
+    process_start: float
+    command: str
+    started_at: str
+
+
+def runs_folder(data_dir: Path) -> Path:
+    return folder(data_dir) / "runs"
+
+
+@contextlib.contextmanager
+def registered_run(data_dir: Path, command: str) -> Iterator[RunRecord]:
+    """Record this process as a run using the server while the block runs."""
+    import psutil
+
+    record = RunRecord(
+        pid=os.getpid(),
+        process_start=float(psutil.Process().create_time()),
+        command=command,
+        started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    )
+    path = runs_folder(data_dir) / f"{record.pid}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(record.model_dump_json(), encoding="utf-8")
+    except OSError:
+        pass  # unrecorded, `stop` cannot warn about this run; the run itself is unaffected
+    try:
+        yield record
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def runs_using(data_dir: Path) -> list[RunRecord]:
+    """The runs that use the background server now; records of runs that are gone are removed."""
+    found: list[RunRecord] = []
+    for path in sorted(runs_folder(data_dir).glob("*.json")):
+        try:
+            record = RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        started = process_start(record.pid)
+        if started is not None and abs(started - record.process_start) < 1.0:
+            found.append(record)
+        else:
+            path.unlink(missing_ok=True)
+    return found
 
 
 def process_start(pid: int) -> float | None:
@@ -249,6 +303,8 @@ def launch(data_dir: Path, idle_hours: float, timeout: float, command: Sequence[
     while True:
         record = read_record(data_dir)
         if record is not None and record.pid == proc.pid and answers(record.api_url, timeout=1.0):
+            # Reap the server should it exit while this process runs: else it stays a zombie until we exit.
+            threading.Thread(target=proc.wait, name="nttr-server-reaper", daemon=True).start()
             return record
         code = proc.poll()
         if code is not None:
@@ -269,19 +325,39 @@ def last_line(log_path: Path) -> str:
 
 
 def terminate(pid: int, timeout: float = 30.0) -> None:
-    """SIGTERM `pid` (it shuts down cleanly), then SIGKILL if it is still there after `timeout` s."""
+    """SIGTERM `pid` (it shuts down cleanly), then SIGKILL if it is still there after `timeout` s.
+
+    A process that has exited but that its parent (the run that started it) has not reaped yet is a zombie:
+    it is gone for our purpose, though psutil's wait would wait for it to disappear.
+    """
     import psutil
 
     try:
         proc = psutil.Process(pid)
         proc.terminate()
-        proc.wait(timeout=timeout)
-    except psutil.TimeoutExpired:
-        with contextlib.suppress(psutil.NoSuchProcess):
+        if not wait_gone(proc, timeout):
             proc.kill()
-            proc.wait(timeout=10)
+            wait_gone(proc, 10)
     except psutil.NoSuchProcess:
         pass
+
+
+def wait_gone(proc: object, timeout: float) -> bool:
+    """Whether psutil process `proc` exited (or is a zombie) within `timeout` s."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:  # type: ignore[attr-defined]
+                with contextlib.suppress(ChildProcessError, psutil.Error):
+                    proc.wait(timeout=0)  # type: ignore[attr-defined]  # reaps it when it is our child
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def stop_server(data_dir: Path, timeout: float = 30.0) -> ServerRecord | None:

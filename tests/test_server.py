@@ -187,7 +187,60 @@ def test_prefect_api_url_wins_over_the_background_server(data_dir):
     from flows.cli import prefect_api
     from summarizer.settings import load_settings
 
+    from summarizer.errors import ConfigError
+
     with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
-        with prefect_api(load_settings(data_dir=data_dir)):
+        with pytest.raises(ConfigError, match="does not answer"), prefect_api(load_settings(data_dir=data_dir)):
             pass
     assert server.read_record(data_dir) is None and not server.folder(data_dir).exists()
+
+
+def test_stop_refuses_while_a_run_uses_the_server_and_names_the_run(data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("NTTR_DATA_DIR", str(data_dir))
+    record = ensure(data_dir).record
+    with server.registered_run(data_dir, "nttr run seeds"):
+        assert main(["server", "stop"]) == 1
+        err = capsys.readouterr().err
+        assert f"in use by 1 run (pid {os.getpid()} `nttr run seeds` since " in err
+        assert "`nttr server stop --force`" in err
+        assert server.is_running(record)
+
+
+def test_stop_force_stops_a_server_in_use(data_dir, monkeypatch, capsys):
+    monkeypatch.setenv("NTTR_DATA_DIR", str(data_dir))
+    record = ensure(data_dir).record
+    with server.registered_run(data_dir, "nttr run seeds"):
+        assert main(["server", "stop", "--force"]) == 0
+    assert not server.is_running(record)
+
+
+def test_record_of_a_run_that_is_gone_does_not_hold_the_server(data_dir):
+    ensure(data_dir)
+    server.runs_folder(data_dir).mkdir(parents=True, exist_ok=True)
+    gone = server.RunRecord(pid=finished_pid(), process_start=1.0, command="nttr run", started_at="2026-01-01")
+    (server.runs_folder(data_dir) / f"{gone.pid}.json").write_text(gone.model_dump_json())
+    assert server.runs_using(data_dir) == []
+
+
+STARTER = """
+import sys, time
+from pathlib import Path
+from flows import server
+got = server.ensure_server(Path(sys.argv[1]), command=sys.argv[2:], timeout=60)
+print(got.record.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_stop_ends_a_server_whose_starting_run_still_runs_and_that_run_reaps_it(data_dir):
+    starter = subprocess.Popen([sys.executable, "-c", STARTER, str(data_dir), *standin(data_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(starter.stdout.readline())
+        assert server.stop_server(data_dir, timeout=10) is not None  # no TimeoutExpired on the starter's zombie
+        deadline = time.monotonic() + 10
+        while psutil.pid_exists(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not psutil.pid_exists(pid)
+    finally:
+        starter.kill()
+        starter.wait()
