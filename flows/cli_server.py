@@ -15,7 +15,7 @@ server_app = typer.Typer(no_args_is_help=True)
 def start(
     idle_hours: Annotated[
         Optional[float],
-        typer.Option("--idle-hours", min=0, help="Stop after this many hours unused; 0: never (default 12)."),
+        typer.Option("--idle-hours", min=0, help="Stop after this many hours unused; 0: never (default 1)."),
     ] = None,
 ) -> None:
     """Start the background Prefect server now (`nttr run` starts it when needed anyway)."""

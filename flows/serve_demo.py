@@ -1,4 +1,4 @@
-"""Run nttr as a service on one machine, step by step: the demo the README names.
+"""Run nttr as a service on one machine, step by step: the demo the README and docs/operations.md name.
 
     .venv/bin/python flows/serve_demo.py            # the whole sequence, then stops everything
     .venv/bin/python flows/serve_demo.py --keep     # leaves the server (with its UI) and the worker running

@@ -2,7 +2,7 @@
 
 A summary is mostly Python (sentence features, concept counts, the integer program's set-up) around a solver
 that holds the GIL part of the time, so in threads the summaries and the themes take turns on one core. In
-worker processes they use every core (the README's speed figures say what this saves on DUC 2004 dev).
+worker processes they use every core (docs/speed.md says what this saves on DUC 2004 dev).
 
 The pool is loky's (joblib's process pool): fresh processes that do not re-run this program's `__main__`, so a
 script that calls the flow without a main guard is safe. A run starts them while the model encodes, when it has

@@ -349,7 +349,7 @@ def run_bench(
         figures += scale_figures(scale, big)
     if "peers" in parts:
         peers(duc, peer_topics)
-    print(f"\nSummary (load average now {load()}; figures from a shared machine are noisy: see README)")
+    print(f"\nSummary (load average now {load()}; figures from a shared machine are noisy: see docs/speed.md)")
     print(f"  {'figure':<58} {'measured':<34} {'target':<22} met?")
     for f in figures:
         print(f.line())

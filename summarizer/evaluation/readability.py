@@ -26,7 +26,7 @@ from summarizer.summaries.algorithms.coherence import names_someone, opener, quo
 from summarizer.models import Digest
 
 PARAPHRASE_COSINE = 0.7
-"""Cosine (all-MiniLM-L6-v2) at which two sentences of a summary make one point twice (see the README)."""
+"""Cosine (all-MiniLM-L6-v2) at which two sentences of a summary make one point twice (see docs/evaluation.md)."""
 
 
 class Located(BaseModel):

@@ -21,7 +21,7 @@ names them. The method:
 A theme is thus defined by its centroid in a stored space, and a statement fits it when the rule of step 2
 holds: a later run can assign new statements to existing themes by the same rule (`ThemeSpace.transform`,
 then `assign`). Knobs (`per_sqrt` 0.35, `fit` 0.3, `margin` 0.1, `general_share` 0.3) were chosen on DUC 2004
-dev pooled and checked on the seeds and realnews-dev (README). Deterministic: fixed seeds, stable sorts.
+dev pooled and checked on the seeds and realnews-dev (docs/themes.md). Deterministic: fixed seeds, stable sorts.
 Memory stays O(n * dim); above `sample_size` statements, k-means fits a fixed sample and the rest are
 assigned by the same rule.
 """
