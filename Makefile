@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: digest test install browser clean
+.PHONY: digest test check soak install browser clean
 
 # The first run starts a Prefect server in the background; later runs reuse it (`nttr server stop`).
 digest: $(STAMP)  ## install, then summarize seeds/ into outputs/<date>/
@@ -12,6 +12,14 @@ digest: $(STAMP)  ## install, then summarize seeds/ into outputs/<date>/
 
 test: $(STAMP) browser  ## install, then run the whole test suite
 	$(BIN)/python -m pytest
+
+# The quick loop while working: every module's tests but the slow ones (whole corpora, the month soak).
+check: $(STAMP)  ## install, then run the quick tests (pytest -m "not slow")
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# The month simulation (tests/soak): 30 days of feeds, faults and mail on loopback, with its checks.
+soak: $(STAMP)  ## install, then play a month of daily digests (DAYS=30)
+	$(BIN)/python -m tests.soak --days $${DAYS:-30}
 
 install: $(STAMP)
 
