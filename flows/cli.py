@@ -105,21 +105,38 @@ def run(
     for name in ("prefect.flow_runs", "prefect.task_runs"):  # our errors get one line from main(), not a traceback
         logging.getLogger(name).addFilter(HideUserErrors())
 
+    from flows import api_lost
+    from flows import digest as digest_module
+
     flow = digest_flow.with_options(task_runner=task_runner_for(settings))
+    watch = api_lost.watch()
+    digest_module.LAST_RESULT = None
     print(f"nttr: summarizing {describe_inputs(given or ['seeds'])} ...", file=sys.stderr)
     with prefect_api(settings):
-        result = flow(
-            inputs=list(inputs or ["seeds"]),
-            out=str(out) if out else None,
-            budget_words=budget,
-            algorithm=algorithm,
-            new_only=new,
-            since=since.date() if since else None,
-            until=until.date() if until else None,
-            send_email=send,
-            as_of=as_of.date() if as_of else None,
-        )
+        try:
+            result = flow(
+                inputs=list(inputs or ["seeds"]),
+                out=str(out) if out else None,
+                budget_words=budget,
+                algorithm=algorithm,
+                new_only=new,
+                since=since.date() if since else None,
+                until=until.date() if until else None,
+                send_email=send,
+                as_of=as_of.date() if as_of else None,
+            )
+        except Exception as exc:
+            if not (watch.lost or api_lost.is_connection_error(exc)):
+                raise
+            watch.lost = True
+            result = digest_module.LAST_RESULT
+            if result is None:
+                raise StateError("the Prefect server went away during the run, before the outputs were written; "
+                                 "run again (it starts a new server)") from None
     report_written(Path(result.out_dir), result.encoded)
+    if watch.lost:
+        print("nttr: the Prefect server went away during the run: the outputs are complete, "
+              "but this run was not recorded in Prefect", file=sys.stderr)
     if explain_cleaning:
         print_cleaning(list(inputs or ["seeds"]), settings.fetch_timeout, settings.fetch_retries)
 
@@ -211,7 +228,7 @@ def prefect_api(settings: Settings) -> Iterator[None]:
 
     While a server starts (seconds), the model loads in a thread, so the wait is not lost.
     """
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, get_current_settings, temporary_settings
 
     url = get_current_settings().api.url
     if url:
@@ -240,7 +257,9 @@ def prefect_api(settings: Settings) -> Iterator[None]:
                 log.info("started a Prefect server in the background at %s (pid %d); `nttr server stop` stops it",
                          got.record.ui_url, got.record.pid)
             command = " ".join(["nttr", *sys.argv[1:]]) if sys.argv[1:] else "nttr run"
-            with server.registered_run(settings.data_dir, command), temporary_settings({PREFECT_API_URL: got.record.api_url}):
+            # One retry, not five with backoff (minutes): a loopback server that refuses is gone, not busy.
+            local = {PREFECT_API_URL: got.record.api_url, PREFECT_CLIENT_MAX_RETRIES: 1}
+            with server.registered_run(settings.data_dir, command), temporary_settings(local):
                 yield
             return
     with one_run_per_prefect_home():
@@ -341,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("nttr: interrupted", file=sys.stderr)
-        return 130
+        return leave(130)
     except SystemExit as exc:
         return int(exc.code or 0)
     except Exception as exc:  # usage errors arrive here in non-standalone mode
@@ -353,7 +372,19 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "Abort":
             return 1
         raise
-    return rc if isinstance(rc, int) else 0
+    return leave(rc if isinstance(rc, int) else 0)
+
+
+def leave(code: int) -> int:
+    """`code`, or exit at once with it when the Prefect server went away during the run: Prefect would
+    otherwise spend minutes at exit retrying to send the run's events to a server that is gone."""
+    from flows import api_lost
+
+    if api_lost.WATCH.lost:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ again, the same one for the same input.
 
 `NTTR_TEST_PAUSE_AT=STAGE[:N]` makes a run stop for good at a named stage (the N+1-th time it gets there),
 so tests can SIGKILL it at a known point: `embedded` (after embedding, before anything is recorded) or
-`send` (before each email; `send:20` once 20 were started).
+`send` (before each email; `send:20` once 20 were started). `NTTR_TEST_STOP_SERVER_AT=STAGE` stops the
+background Prefect server there instead, as `nttr server stop --force` from another shell would.
 """
 
 from __future__ import annotations
@@ -28,13 +29,20 @@ from summarizer.service.state import StateStore
 
 log = logging.getLogger("nttr")
 PAUSE_ENV = "NTTR_TEST_PAUSE_AT"
+STOP_SERVER_ENV = "NTTR_TEST_STOP_SERVER_AT"
 
 _reached: Counter[str] = Counter()
 _reached_lock = threading.Lock()
 
 
 def pause_point(stage: str) -> None:
-    """Stop here for good when NTTR_TEST_PAUSE_AT names this stage (a test then kills the process)."""
+    """Stop here for good when NTTR_TEST_PAUSE_AT names this stage (a test then kills the process); stop the
+    background Prefect server here when NTTR_TEST_STOP_SERVER_AT names it (the run then goes on without it)."""
+    if os.environ.get(STOP_SERVER_ENV) == stage:
+        from flows import server
+        from summarizer.settings import load_settings
+
+        server.stop_server(load_settings().data_dir)
     wanted = os.environ.get(PAUSE_ENV, "")
     if not wanted:
         return

@@ -16,7 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
-from flows import daily, tasks, workers
+from flows import api_lost, daily, tasks, workers
 from flows.artifacts import publish_artifacts
 from summarizer import __version__
 from summarizer.statements import embed
@@ -36,6 +36,9 @@ class RunResult(BaseModel):
     encoded: int
     cache_hits: int
 
+
+LAST_RESULT: RunResult | None = None
+"""The last run's result in this process, for the CLI when the flow's end could not be reported to Prefect."""
 
 EMBED_BATCH = 512
 """Statements per embedding task: large enough to keep the model busy, small enough to spread over workers."""
@@ -84,6 +87,8 @@ def digest_flow(
                                         as_of=day, email=send_email)
             finally:
                 workers.stop()
+        global LAST_RESULT
+        LAST_RESULT = result
         if send_email:
             from flows.mail_tasks import send_digest_email
 
@@ -166,7 +171,13 @@ def summarize_into(
         tasks.record_digest(
             quote(digest), str(out_dir), quote(fresh), quote(merged), str(settings.state_path), email
         )
-    publish_artifacts(digest, out_dir)
+    if api_lost.api_answers():
+        try:
+            publish_artifacts(digest, out_dir)
+        except Exception as exc:  # the server went away: the outputs are written, only the UI misses them
+            if not api_lost.is_connection_error(exc):
+                raise
+            api_lost.WATCH.lost = True
     log.info("wrote %s", out_dir)
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
 
