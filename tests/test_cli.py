@@ -65,9 +65,11 @@ def test_unwritable_out_is_one_line_before_any_work(out, expected, tmp_path, iso
     assert not (isolated_dirs / "server").exists()
 
 
-def test_prefect_api_url_that_does_not_answer_is_one_line(monkeypatch, capsys):
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    assert main(["run", "seeds"]) == 1
+def test_prefect_api_url_that_does_not_answer_is_one_line(tmp_path, capsys):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        assert main(["run", "seeds", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "the Prefect API at http://127.0.0.1:9/api (PREFECT_API_URL) does not answer" in err
     assert "Traceback" not in err

@@ -13,9 +13,9 @@ import pytest
 from flows.server import stop_server
 from tests.conftest import ROOT, SEEDS
 
-pytestmark = [pytest.mark.model, pytest.mark.slow]  # a real Prefect server and model: ~90 s
 
-
+@pytest.mark.model
+@pytest.mark.slow  # a real Prefect server and the model: ~90 s; the quick tests below cover flows/api_lost.py
 def test_run_whose_server_is_stopped_writes_its_outputs_and_says_so_in_one_line(tmp_path):
     given = tmp_path / "in"
     given.mkdir()
