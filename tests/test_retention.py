@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -63,14 +64,38 @@ def test_prune_forgets_the_old_digest_and_keeps_the_new(filled):
         assert [d.id for d in store.digests()] == ["new"]
 
 
-def test_prune_keeps_only_the_vectors_of_reported_statements_kept(filled):
+def test_prune_keeps_only_the_vectors_of_reported_statements_kept_once_the_others_are_unused(filled):
     state, cache = filled
-    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY, now=time.time() + 100 * 86400)
     fake = FakeEmbedder()
     fake.name = embed.model_name("all-MiniLM-L6-v2")
     assert done.vectors == 2
     assert embed.encode_cached(fake, ["New statement."], cache).cache_hits == 1
     assert embed.encode_cached(fake, ["Old statement."], cache).encoded == 1
+
+
+def test_prune_keeps_vectors_used_within_the_period(filled):
+    state, cache = filled
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    fake = FakeEmbedder()
+    fake.name = embed.model_name("all-MiniLM-L6-v2")
+    assert done.vectors == 0
+    assert embed.encode_cached(fake, ["Never reported."], cache).cache_hits == 1
+
+
+def test_reading_a_vector_marks_it_used_so_prune_keeps_it(filled):
+    state, cache = filled
+    fake = FakeEmbedder()
+    fake.name = embed.model_name("all-MiniLM-L6-v2")
+    later = time.time() + 100 * 86400
+    conn = sqlite3.connect(cache / "embeddings.sqlite3")
+    conn.execute("UPDATE vectors SET used = ?", (embed.today() - 100,))
+    conn.commit()
+    conn.close()
+    embed.encode_cached(fake, ["Never reported."], cache)  # used today
+    done = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY, now=later - 95 * 86400)
+    assert done.vectors == 1  # "Old statement.": unused for 100 days and no longer reported
+    assert embed.encode_cached(fake, ["Never reported."], cache).cache_hits == 1
 
 
 def test_prune_forgets_summaries_not_written_within_the_period(filled):

@@ -2,9 +2,9 @@
 
 `nttr prune --older-than 90d` (default: the `retention_days` setting) removes the digests dated more than
 that many days ago from the state store, with the articles, feed item versions, reported statements and
-email ledger recorded under them (subscribers stay); then the cached vectors of anything but the reported
-statements kept, and the remembered summaries and stage results (cleaning, statements, summits, themes) not
-used for that long. Output folders are left alone.
+email ledger recorded under them (subscribers stay); then the cached vectors, remembered summaries and stage
+results (cleaning, statements, summits, themes) not used for that long (the vectors of the reported
+statements kept stay whatever their age). Output folders are left alone.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def prune(
     with StateStore(state_path) as store:
         report = store.prune(before)
         keep = [text for _, text in store.reported_statements()]
-    vectors = embed.prune_cache(cache_dir, model, keep)
+    vectors = embed.prune_cache(cache_dir, model, keep, unused_days=days, now=now)
     cutoff = (now if now is not None else time.time()) - days * 86400
     summaries = _forget_unused(Path(cache_dir) / summary_cache.FOLDER, "*.json", cutoff)
     stages = _forget_unused(Path(cache_dir) / stage_cache.FOLDER, "*/*.json", cutoff)

@@ -208,7 +208,33 @@ def _connect(cache_dir: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, data BLOB NOT NULL)")
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(vectors)")}
+    if "used" not in columns:  # a cache from before retention knew when a vector was last used: today, for all
+        try:
+            conn.execute(f"ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL DEFAULT {today()}")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):  # another process added it meanwhile: fine
+                raise
     return conn
+
+
+def today(now: float | None = None) -> int:
+    """The day number (days since 1970-01-01, UTC) that marks when a cached vector was last used."""
+    import time
+
+    return int((time.time() if now is None else now) // 86400)
+
+
+def _mark_used(conn: sqlite3.Connection, keys: list[str], day: int) -> None:
+    """Record that the vectors of `keys` were used on `day` (one write per key and day at most)."""
+    if not keys:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    for i in range(0, len(keys), _LOOKUP_CHUNK):
+        chunk = keys[i : i + _LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"UPDATE vectors SET used = ? WHERE used < ? AND key IN ({marks})", [day, day, *chunk])
+    conn.execute("COMMIT")
 
 
 def _lookup(conn: sqlite3.Connection, keys: list[str]) -> dict[str, np.ndarray]:
@@ -238,6 +264,7 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> 
     conn = _connect(Path(cache_dir))
     try:
         found = _lookup(conn, sorted(set(keys)))
+        _mark_used(conn, sorted(found), today())
         missing: list[str] = []
         missing_keys: set[str] = set()
         for key, text in zip(keys, texts):
@@ -248,7 +275,8 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> 
             fresh = normalise(embedder.encode(missing))
             rows = [(text_key(embedder.name, t), int(v.shape[0]), v.tobytes()) for t, v in zip(missing, fresh)]
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany("INSERT OR REPLACE INTO vectors (key, dim, data) VALUES (?, ?, ?)", rows)
+            conn.executemany("INSERT OR REPLACE INTO vectors (key, dim, data, used) VALUES (?, ?, ?, ?)",
+                             [(*row, today()) for row in rows])
             conn.execute("COMMIT")
             for (key, _, _), vec in zip(rows, fresh):
                 found[key] = vec
@@ -263,8 +291,9 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> 
     return Encoded(vectors=vectors, encoded=len(missing), cache_hits=hits)
 
 
-def prune_cache(cache_dir: Path, model: str, keep: Sequence[str]) -> int:
-    """Drop every cached vector but those of the texts in `keep` under `model`; returns how many were dropped.
+def prune_cache(cache_dir: Path, model: str, keep: Sequence[str], *, unused_days: int, now: float | None = None) -> int:
+    """Drop the cached vectors not used in the last `unused_days` days, but those of the texts in `keep` under
+    `model`; returns how many were dropped.
 
     For `nttr prune`: vectors are only a speed-up, except those of reported statements, which every
     `--new` run compares against; anything dropped is encoded again if it ever comes back.
@@ -277,7 +306,9 @@ def prune_cache(cache_dir: Path, model: str, keep: Sequence[str]) -> int:
         conn.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
         conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(text_key(name, t),) for t in keep])
         conn.execute("BEGIN IMMEDIATE")
-        dropped = conn.execute("DELETE FROM vectors WHERE key NOT IN (SELECT key FROM keep)").rowcount
+        dropped = conn.execute(
+            "DELETE FROM vectors WHERE used < ? AND key NOT IN (SELECT key FROM keep)", (today(now) - unused_days,)
+        ).rowcount
         conn.execute("COMMIT")
         if dropped:
             conn.execute("VACUUM")
