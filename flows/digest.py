@@ -120,7 +120,7 @@ def summarize_into(
         fresh = tasks.select_new_articles(quote(articles), str(settings.state_path))
         articles = tasks.merge_copies(quote(fresh))
         if not articles:
-            notes.append("Nothing new since the last digest.")
+            notes.append(nothing_new_note(settings))
 
     statements = tasks.split_statements(quote(articles), str(settings.cache_dir))
     texts = [s.text for s in statements]
@@ -182,6 +182,15 @@ def summarize_into(
     return RunResult(out_dir=str(out_dir), encoded=encoded, cache_hits=hits)
 
 
+def nothing_new_note(settings: Settings) -> str:
+    """The note of a `--new` digest with nothing new: since when (the last `--new` digest's day)."""
+    from summarizer.service.state import StateStore
+
+    with StateStore(settings.state_path) as store:
+        days = [d.day or d.created_at.date() for d in store.digests()]
+    return f"Nothing new since {max(days).isoformat()}." if days else "Nothing new since the last digest."
+
+
 def embedder_args(settings: Settings) -> tuple[str, int, str]:
     return settings.model, settings.batch_size, settings.embed_precision
 
@@ -230,6 +239,9 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     Each distinct text is encoded once, and the texts go to the model longest first, so each batch holds
     texts of about one length (little padding), as if all were encoded in one call.
     """
+    if not texts:  # nothing to encode: no task, and no model to load (seconds)
+        log.info("embedded 0 statements")
+        return np.zeros((0, 384), np.float32), 0, 0
     distinct = sorted(dict.fromkeys(texts), key=lambda t: (-len(t), t))
     batches = [distinct[i : i + EMBED_BATCH] for i in range(0, len(distinct), EMBED_BATCH)] or [[]]
     futures = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from collections.abc import Iterator
@@ -58,11 +59,29 @@ def test_third_daily_digest_with_nothing_new_says_so(flow, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(sorted(SEEDS.glob("*.txt"))[0], inbox)
-    flow(inputs=[str(inbox)], out=str(tmp_path / "a"), new_only=True)
-    flow(inputs=[str(inbox)], out=str(tmp_path / "b"), new_only=True)
+    flow(inputs=[str(inbox)], out=str(tmp_path / "a"), new_only=True, as_of=dt.date(2026, 1, 5))
+    flow(inputs=[str(inbox)], out=str(tmp_path / "b"), new_only=True, as_of=dt.date(2026, 1, 6))
     again = read_digest(tmp_path / "b")
     assert not again.articles and not again.summits
-    assert "Nothing new since the last digest." in again.notes
+    assert "Nothing new since 2026-01-05." in again.notes
+
+
+def test_digest_with_nothing_new_lists_no_empty_summits_or_themes(flow, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], inbox)
+    flow(inputs=[str(inbox)], out=str(tmp_path / "a"), new_only=True)
+    flow(inputs=[str(inbox)], out=str(tmp_path / "b"), new_only=True)
+    contents = next(line for line in (tmp_path / "b" / "digest.md").read_text().splitlines() if "Contents" in line)
+    assert "Summits (" not in contents and "Themes (" not in contents
+
+
+def test_nothing_to_embed_touches_no_model():
+    from flows.digest import embed_all
+    from summarizer.settings import load_settings
+
+    vectors, encoded, hits = embed_all([], load_settings(model="no-such-model"))  # loading it would fail
+    assert vectors.shape == (0, 384) and (encoded, hits) == (0, 0)
 
 
 # --- a feed served over HTTP on loopback -----------------------------------------------------------------
