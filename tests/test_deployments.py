@@ -24,6 +24,7 @@ def digest_of(out: Path) -> dict:
     return json.loads((out / "digest.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow  # a server, a work pool, a worker and two flow runs
 def test_deploy_all_then_a_worker_runs_on_demand_and_event_triggered_runs(tmp_path: Path):
     seeds = sorted(SEEDS.iterdir())
     batch, arrived = tmp_path / "batch", tmp_path / "arrived"

@@ -11,6 +11,7 @@ from summarizer.evaluation.duc2004 import format_table, run_duc2004
 from tests.conftest import DUC
 
 pytestmark = [
+    pytest.mark.slow,  # runs every summarizer on real topics; fold_of, locate and peer_sentences: test_eval_cv.py
     pytest.mark.duc,
     pytest.mark.model,
     pytest.mark.skipif(not DUC.is_dir(), reason="../shared/duc2004-dev is absent"),

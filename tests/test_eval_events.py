@@ -43,6 +43,7 @@ def test_evaluate_events_on_two_small_topics(fake_embedder, tmp_path: Path) -> N
 
 @pytest.mark.duc
 @pytest.mark.model
+@pytest.mark.slow  # groups all 250 DUC dev documents
 def test_duc_event_grouping_scores_are_in_range(real_embedder, tmp_path: Path) -> None:
     if not DUC.is_dir():
         pytest.skip("../shared/duc2004-dev is absent")

@@ -26,7 +26,7 @@ import pytest
 from tests.conftest import ROOT, SEEDS
 from tests.localhttp import recording_server
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # whole runs of the CLI; quick tier: test_cli, test_bad_inputs
 
 SEED_A, SEED_B = "000_6b309389bf60c8e2.txt", "002_dee48964e543074b.txt"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

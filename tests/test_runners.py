@@ -73,6 +73,7 @@ def digest_without_timestamp(out: Path) -> str:
 
 @pytest.mark.prefect
 @pytest.mark.model
+@pytest.mark.slow  # two whole runs, one on a local Dask cluster
 def test_default_and_dask_runners_write_the_same_digest(
     prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -202,6 +202,7 @@ def test_a_theme_made_of_general_statements_goes_outside(fake_embedder):
     assert kept == []
 
 
+@pytest.mark.slow  # fits BERTopic
 def test_eval_themes_prints_ours_and_bertopics_rows_on_the_seeds(fake_embedder, tmp_path):
     pytest.importorskip("bertopic")
     from tests.conftest import SEEDS
