@@ -313,17 +313,24 @@ def report_written(out_dir: Path, encoded: int) -> None:
 
     data = json.loads((out_dir / "digest.json").read_text(encoding="utf-8"))
     stats = data["stats"]
+    from summarizer.text.counts import plural
+
     print(
-        f"nttr: {stats['articles']} articles, {stats['statements']} statements "
-        f"({stats['merged_statements']} after merging repeats; {encoded} newly encoded) -> "
-        f"{len(data['summits'])} summits, {len(data['themes'])} themes"
+        f"nttr: {plural(stats['articles'], 'article')}, {plural(stats['statements'], 'statement')} "
+        f"({stats['merged_statements']:,} after merging repeats; {encoded:,} newly encoded) -> "
+        f"{plural(len(data['summits']), 'summit')}, {plural(len(data['themes']), 'theme')}"
     )
     for name in ("digest.json", "digest.md", "index.html"):
         print(f"  wrote {out_dir / name}")
-    if data["problems"]:
-        print(f"  skipped {len(data['problems'])} input(s), listed under 'problems' in digest.json:")
-        for p in data["problems"][:10]:
-            print(f"    {p['path']}: {p['reason']}")
+    skipped = [p for p in data["problems"] if p.get("kind", "skipped") == "skipped"]
+    warned = [p for p in data["problems"] if p.get("kind", "skipped") == "warning"]
+    for found, what in ((skipped, "skipped {}"), (warned, "used {} with a warning")):
+        if found:
+            print(f"  {what.format(plural(len(found), 'input'))}, listed under 'problems' in digest.json:")
+            for p in found[:10]:
+                print(f"    {p['path']}: {p['reason']}")
+            if len(found) > 10:
+                print(f"    ... and {len(found) - 10:,} more")
 
 
 def register_subcommands() -> None:

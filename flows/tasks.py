@@ -18,6 +18,7 @@ import prefect
 from prefect.cache_policies import NO_CACHE
 
 from flows import workers
+from summarizer.text.counts import plural
 from summarizer import stage_cache
 from summarizer.clean import pages as clean
 from summarizer.clean import copies
@@ -48,7 +49,9 @@ def embedder_for(model: str, batch_size: int, precision: embed.Precision = "auto
 def read_inputs(paths: Sequence[str], fetch_timeout: float = 10.0, fetch_retries: int = 2) -> ingest.Ingested:
     # Strings, not Paths: a feed URL must keep its "//".
     got = ingest.read_inputs(list(paths), fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
-    log.info("read %d articles (%d problems)", len(got.articles), len(got.problems))
+    skipped = sum(p.kind == "skipped" for p in got.problems)
+    log.info("read %s (%s, %s)", plural(len(got.articles), "article"), plural(skipped, "input skipped", "inputs skipped"),
+             plural(len(got.problems) - skipped, "warning"))
     return got
 
 

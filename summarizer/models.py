@@ -87,6 +87,8 @@ class Problem(Record):
     path: str
     reason: str
     stage: str = "ingest"
+    kind: Literal["skipped", "warning"] = "skipped"
+    """`skipped`: the input (or record) was left out; `warning`: it was used, degraded (a guessed encoding...)."""
 
 
 class Statement(Record):

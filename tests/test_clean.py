@@ -363,3 +363,23 @@ def test_seed_003_date_token_gives_published(seed_statements) -> None:  # type: 
     (article,) = [a for a in articles if a.path.endswith("003_65736b0f4ebd7b58.txt")]
     assert article.published == dt.date(2025, 11, 27)
     assert not article.text.lstrip().startswith("date")
+
+
+def test_bytes_that_decode_to_noise_are_a_problem_not_an_article() -> None:
+    kept, problems = clean_articles([art(")\u00c1\u00f9\u00adv\u00e0)02\u00bf\u00a9e\u00e4:", path="junk.txt")])
+    assert kept == []
+    assert [(p.path, p.kind) for p in problems] == [("junk.txt", "skipped")]
+    assert problems[0].reason.startswith("no readable text")
+
+
+def test_a_short_english_note_is_readable() -> None:
+    kept, problems = clean_articles([art("The minister met the president in Astana on Monday.")])
+    assert len(kept) == 1 and problems == []
+
+
+def test_problem_with_a_json_lines_record_names_the_record() -> None:
+    italian = ("Il presidente della repubblica ha detto che la riunione non è stata utile per il paese e che "
+               "il governo con gli alleati sono per la pace nel mondo e per una nuova politica della regione.")
+    record = art(italian, path="pages.jsonl", fmt="jsonl").model_copy(update={"url": "https://example.org/it/1"})
+    _, problems = clean_articles([record])
+    assert [p.path for p in problems] == ["pages.jsonl: https://example.org/it/1"]

@@ -82,3 +82,22 @@ def test_second_new_run_refuses_at_once_while_another_holds_the_data_folder(isol
         assert main(["run", "seeds", "--new"]) == 1
     assert f"another nttr run is using {isolated_dirs}" in capsys.readouterr().err
     assert not (isolated_dirs / "server").exists()  # refused before a server started or a model loaded
+
+
+def test_closing_lines_count_skips_apart_from_warnings_in_singular_and_plural(tmp_path, capsys):
+    import json
+
+    from flows.cli import report_written
+
+    digest = {
+        "stats": {"articles": 1, "statements": 2, "merged_statements": 2},
+        "summits": [{}], "themes": [{}, {}],
+        "problems": [{"path": "a.txt", "reason": "not UTF-8; decoded as cp1252", "kind": "warning"},
+                     {"path": "b.bin", "reason": "binary file", "kind": "skipped"},
+                     {"path": "c.bin", "reason": "binary file", "kind": "skipped"}],
+    }
+    (tmp_path / "digest.json").write_text(json.dumps(digest))
+    report_written(tmp_path, 0)
+    out = capsys.readouterr().out
+    assert "nttr: 1 article, 2 statements (2 after merging repeats; 0 newly encoded) -> 1 summit, 2 themes" in out
+    assert "skipped 2 inputs, listed under" in out and "used 1 input with a warning, listed under" in out

@@ -220,3 +220,12 @@ def test_hidden_files_are_skipped(tmp_path: Path) -> None:
 )
 def test_parse_date_accepts_common_forms(value: object, expected: dt.date | None) -> None:
     assert parse_date(value) == expected
+
+
+def test_a_file_read_in_a_guessed_encoding_is_a_warning_not_a_skip(tmp_path):
+    from summarizer.read.ingest import read_inputs as read_all
+
+    (tmp_path / "old.txt").write_bytes("Caf\u00e9 owners met the mayor on Monday to discuss the plan.".encode("cp1252"))
+    got = read_all([tmp_path])
+    assert len(got.articles) == 1
+    assert [(p.kind, p.reason) for p in got.problems] == [("warning", "not UTF-8; decoded as cp1252")]

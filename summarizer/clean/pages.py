@@ -240,6 +240,31 @@ def _prepare(article: Article) -> tuple[Article, list[str]]:
     return article.model_copy(update={"published": published, "title": title}), units
 
 
+MIN_WORDS = 3
+"""A text with fewer common English words than this (`readable`) is not prose: bytes that decoded to noise."""
+
+
+def readable(units: Sequence[str], zipf: float = 3.0) -> bool:
+    """Whether the text holds at least `MIN_WORDS` common English words (word frequency, wordfreq's Zipf scale)."""
+    from wordfreq import zipf_frequency
+
+    seen = 0
+    for word in re.findall(r"[A-Za-z]{2,}", " ".join(units)[:5000]):
+        if zipf_frequency(word.lower(), "en") >= zipf:
+            seen += 1
+            if seen >= MIN_WORDS:
+                return True
+    return False
+
+
+def named(article: Article) -> str:
+    """Where a problem with an article is: its file, and for one record of a JSON-lines file or feed, which one."""
+    if article.format != "jsonl":
+        return article.path
+    which = article.url or (f'"{article.title}"' if article.title else None) or f"article {article.id}"
+    return f"{article.path}: {which}"
+
+
 def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem], list[PageCleaning]]:
     """Clean every article; also say, page by page, what was removed and why."""
     problems: list[Problem] = []
@@ -248,7 +273,7 @@ def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
     for article in articles:
         ready, units = _prepare(article)
         if not units:
-            problems.append(Problem(path=article.path, stage="clean", reason="no text left in the article"))
+            problems.append(Problem(path=named(article), stage="clean", reason="no text left in the article"))
             reports.append(_report(article, skipped="no text left in the article"))
             continue
         prepared.append((ready, units))
@@ -265,9 +290,13 @@ def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
     cleaned: list[Article] = []
     for (article, units), site, first_rules in zip(prepared, site_of, first):
         language = detect_language("\n".join(units))
+        reason = None
         if language is not None and language != "en":
             reason = f"not English ({language}); skipped"
-            problems.append(Problem(path=article.path, stage="clean", reason=reason))
+        elif language is None and not readable(units):
+            reason = f"no readable text (fewer than {MIN_WORDS} common English words); skipped"
+        if reason:
+            problems.append(Problem(path=named(article), stage="clean", reason=reason))
             reports.append(_report(article, skipped=reason))
             continue
         rules = _classify(units, site is not None, repeated.get(site, set()), first_rules)
@@ -275,14 +304,16 @@ def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
         if not kept:
             kept, removed = units, []
             problems.append(
-                Problem(path=article.path, stage="clean", reason="cleaning would remove the whole body; kept it uncleaned")
+                Problem(path=named(article), stage="clean", kind="warning",
+                        reason="cleaning would remove the whole body; kept it uncleaned")
             )
         longest = max(_long_run(unit) for unit in kept)
         if longest > MAX_RUN_WORDS:
             problems.append(
                 Problem(
-                    path=article.path,
+                    path=named(article),
                     stage="clean",
+                    kind="warning",
                     reason=f"a passage of {longest:,} words has no sentence punctuation; not used as statements",
                 )
             )

@@ -58,7 +58,7 @@ def _from_markdown(text: str, shown: str, key: str, problems: list[Problem]) -> 
             meta, body = loaded or {}, text[match.end() :]
         except (yaml.YAMLError, ValueError) as exc:
             reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-            problems.append(Problem(path=shown, reason=f"broken front matter ({reason}); metadata ignored, body kept"))
+            problems.append(Problem(path=shown, kind="warning", reason=f"broken front matter ({reason}); metadata ignored, body kept"))
             body = text[match.end() :] if match else text
     if not body.strip():
         problems.append(Problem(path=shown, reason="no text after the front matter"))
@@ -152,10 +152,11 @@ def read_file(
         return Ingested(problems=[Problem(path=shown, reason="not readable text (too many undecodable bytes)")])
     if decoded.replaced:
         problems.append(
-            Problem(path=shown, stage="decode", reason=f"invalid {decoded.encoding}: {decoded.replaced} bytes replaced")
+            Problem(path=shown, stage="decode", kind="warning",
+                    reason=f"invalid {decoded.encoding}: {decoded.replaced} bytes replaced")
         )
     elif not decoded.is_utf8:
-        problems.append(Problem(path=shown, stage="decode", reason=f"not UTF-8; decoded as {decoded.encoding}"))
+        problems.append(Problem(path=shown, stage="decode", kind="warning", reason=f"not UTF-8; decoded as {decoded.encoding}"))
     if fmt == "txt":
         articles = [Article(id=make_article_id(key, text), path=shown, format="txt", text=text, title=guess_title(text))]
     elif fmt == "md":
