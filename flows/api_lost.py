@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-_NOISE = ("Unable to connect to", "failed to process item", "Still processing items", "Error logging to API")
+_NOISE = ("Unable to connect to", "failed to process item", "Error logging to API")
 
 
 class ApiWatch(logging.Filter):
@@ -25,8 +25,11 @@ class ApiWatch(logging.Filter):
         self.lost = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not record.name.startswith("prefect"):
+        # Prefect's queue services log under their class names (EventsWorker, APILogWorker), not under prefect.
+        if not (record.name.startswith("prefect") or record.name.endswith("Worker")):
             return True
+        if "Still processing items" in record.getMessage():
+            return False  # at exit, while the last events are sent: nothing a user can act on
         exc = record.exc_info[1] if record.exc_info else None
         if (exc is not None and is_connection_error(exc)) or any(n in record.getMessage() for n in _NOISE):
             self.lost = True

@@ -71,3 +71,14 @@ def test_connection_error_is_told_apart_through_its_causes():
     except RuntimeError as outer:
         assert is_connection_error(outer)
     assert not is_connection_error(ValueError("bad"))
+
+
+def test_prefect_still_processing_line_at_exit_is_dropped_without_calling_the_api_lost():
+    import logging
+
+    from flows.api_lost import ApiWatch
+
+    watch = ApiWatch()
+    record = logging.LogRecord("EventsWorker", logging.WARNING, __file__, 1,
+                               "Still processing items: 1 items remaining...", None, None)
+    assert watch.filter(record) is False and not watch.lost
