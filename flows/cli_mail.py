@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from summarizer.errors import NttrError
+from summarizer.errors import ConfigError, NttrError
+from summarizer.text.counts import plural
 
 subscribers_app = typer.Typer(
     help="Manage who gets the digest by email.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -57,8 +59,9 @@ def add(
     from summarizer.service.subscribers import add_subscriber
 
     with one_line_errors(), _store() as store:
+        known = {s.email.casefold() for s in store.subscribers(active_only=False)}
         sub = add_subscriber(store, email, name=name, themes=theme or (), summits=summit or ())
-        typer.echo(f"subscribed {_describe(sub)}")
+        typer.echo(f"{'updated' if sub.email.casefold() in known else 'subscribed'} {_describe(sub)}")
 
 
 @subscribers_app.command("remove")
@@ -74,7 +77,11 @@ def remove(email: Annotated[str, typer.Argument(help="The address to remove.")])
 
 
 @subscribers_app.command("list")
-def list_(all_: Annotated[bool, typer.Option("--all", help="Include inactive subscribers.")] = False) -> None:
+def list_(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include inactive subscribers (imported with active: false); removed ones are gone.")
+    ] = False,
+) -> None:
     """List subscribers and what each follows."""
     from summarizer.service.subscribers import list_subscribers
 
@@ -93,7 +100,7 @@ def import_(path: Annotated[Path, typer.Argument(help="CSV (email,name,themes,su
 
     with one_line_errors(), _store() as store:
         subs = import_subscribers(store, path)
-        typer.echo(f"imported {len(subs)} subscriber(s) from {path}")
+        typer.echo(f"imported {plural(len(subs), 'subscriber')} from {path}")
 
 
 def send(
@@ -113,11 +120,14 @@ def send(
 
     with one_line_errors():
         settings = load_settings()
+        if url is not None and not re.fullmatch(r"https?://[^\s/]+\S*", url.strip()):
+            raise ConfigError(f"--url {url!r}: expected the web address of the published digest, such as "
+                              "https://example.org/digest/")
         folder = digest_dir or latest_digest_dir(settings.output_dir)
         digest = read_digest(folder)
         did = digest_id(digest)
         if status:
-            _print_status(settings, did, folder)
+            _print_status(settings, did, folder, digest)
             return
         from flows.mail_tasks import send_folder
 
@@ -134,20 +144,25 @@ def send(
         raise typer.Exit(1)
 
 
-def _print_status(settings, did: str, folder: Path) -> None:
+def _print_status(settings, did: str, folder: Path, digest) -> None:
     from summarizer.service.mail import ledger_lines
     from summarizer.service.state import StateStore
+    from summarizer.service.subscribers import filter_digest
 
     with StateStore(settings.state_path) as store:
         lines = ledger_lines(store, did)
         recorded = {d.email.casefold() for d in store.deliveries(did)}
-        waiting = [s.email for s in store.subscribers() if s.email.casefold() not in recorded]
+        waiting = [s for s in store.subscribers() if s.email.casefold() not in recorded]
         owed = store.owed_mail()
     typer.echo(f"digest {did} ({folder})")
     for line in lines:
         typer.echo(line)
-    for email in waiting:
-        typer.echo(f"{'pending':8} {email}  attempts=0")
+    for sub in waiting:
+        part = filter_digest(digest, sub)
+        if part.summits or part.themes:
+            typer.echo(f"{'pending':8} {sub.email}  attempts=0")
+        else:
+            typer.echo(f"{'nothing':8} {sub.email}  follows nothing in this digest: gets no email of it")
     if not lines and not waiting:
         typer.echo("no deliveries and no subscribers", err=True)
     for record in owed:  # the next `nttr run --new --send` delivers these first

@@ -562,3 +562,31 @@ def test_before_each_is_called_once_per_message(store, settings, three):
     sent, sender = collect()
     send_digest(sample_digest(), "d1", store, settings, sender_fn=sender, retries=0, before_each=lambda: calls.append(1))
     assert len(calls) == len(sent) == 3
+
+
+def test_cli_status_says_a_subscriber_follows_nothing_in_the_digest(cli, digest_dir):
+    cli("subscribers", "add", "zed@example.org", "--theme", "weather")
+    assert "nothing  zed@example.org  follows nothing in this digest" in cli("send", "--status").output
+
+
+def test_cli_send_refuses_a_url_that_is_not_a_web_address(cli, digest_dir):
+    result = cli("send", "--url", "not a url")
+    assert result.exit_code == 1 and "--url 'not a url': expected the web address" in result.output
+
+
+def test_cli_add_again_says_updated(cli):
+    assert "subscribed ann@example.org" in cli("subscribers", "add", "ann@example.org").output
+    assert "updated ann@example.org  themes: nuclear" in cli("subscribers", "add", "ann@example.org", "--theme", "nuclear").output
+
+
+def test_cli_bad_address_is_named_once(cli):
+    result = cli("subscribers", "add", "a@b")
+    assert result.output.count("a@b") == 1
+
+
+def test_emails_cite_outlet_and_title_never_a_local_path(digest_dir, settings, port, three):
+    with Server(port, Inbox()) as inbox:
+        fast(digest_dir, settings)
+    ann = by_rcpt(inbox)["ann@example.org"]
+    for body in (ann.get_body(("plain",)).get_content(), ann.get_body(("html",)).get_content()):
+        assert "seeds/00" not in body and "untitled article" in body

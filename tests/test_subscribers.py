@@ -130,3 +130,12 @@ def test_following_a_summit_by_place_gets_it_and_its_themes():
 def test_following_a_summit_by_year():
     out = filter_digest(sample_digest(), Subscriber(email="a@example.org", summits=("2022",)))
     assert [s.id for s in out.summits] == ["s-yerevan"]
+
+
+def test_a_followed_phrase_matches_a_theme_whose_keywords_hold_each_word():
+    from summarizer.models import Theme
+    from summarizer.service.subscribers import theme_matches
+
+    theme = Theme(id="t1", label="Challenges, threats & extremism", keywords=("trafficking", "drug"))
+    assert theme_matches(theme, "drug trafficking")
+    assert not theme_matches(theme, "drug smuggling")

@@ -60,6 +60,15 @@ def cite(source: Source) -> Cite:
     return Cite(label=label, href=href, extra=extra)
 
 
+def mail_cite(source: Source) -> Cite:
+    """A source as a subscriber sees it: outlet and title (or its address), linked when possible; never the
+    path of a file on the machine that made the digest, which means nothing to the reader."""
+    outlet, title = one_line(source.outlet), one_line(source.title)
+    href = safe_url(source.url)
+    label = ": ".join(p for p in (outlet, title) if p) or (short_url(href) if href else "") or "untitled article"
+    return Cite(label=label, href=href, extra=None)
+
+
 def short_url(url: str, limit: int = 70) -> str:
     """A web address as a reader scans it: no scheme, no "www.", no trailing slash, cut at `limit`."""
     parts = urlsplit(one_line(url))
@@ -120,7 +129,7 @@ def _environment(*, autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(one_line=one_line, cite=cite, md=md_text, md_url=md_url, plural=plural)
+    env.filters.update(one_line=one_line, cite=cite, mail_cite=mail_cite, md=md_text, md_url=md_url, plural=plural)
     env.globals.update(anchor=anchor, article_source=article_source, digest_date=digest_date, summit_titles=summit_titles, plural=plural)
     return env
 

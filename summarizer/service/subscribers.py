@@ -21,15 +21,19 @@ if TYPE_CHECKING:
 
 
 def _matches(wanted: str, *fields: str | None) -> bool:
-    """Case-insensitive: equal to a field, or a word/phrase inside one."""
+    """Case-insensitive: equal to a field, a word/phrase inside one, or words each found in some field
+    ("drug trafficking" follows a theme whose keywords are "trafficking" and "drug")."""
     w = wanted.casefold()
+    words: set[str] = set()
     for f in fields:
         if not f:
             continue
         f = f.casefold()
-        if w == f or f" {w} " in f" {' '.join(_tokens(f))} ":
+        if w == f or f" {' '.join(_tokens(w))} " in f" {' '.join(_tokens(f))} ":
             return True
-    return False
+        words.update(_tokens(f))
+    wanted_words = set(_tokens(w))
+    return bool(wanted_words) and wanted_words <= words
 
 
 def _tokens(text: str) -> list[str]:
@@ -74,7 +78,9 @@ def make_subscriber(email: str, *, name: str | None = None, themes: Sequence[str
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "subscriber"
         msg = err["msg"].removeprefix("value is not a valid email address: ")
-        raise InputError(where or repr(email), f"invalid {field} {email!r}: {msg}") from None
+        if where:
+            raise InputError(where, f"invalid {field} {email!r}: {msg}") from None
+        raise InputError(repr(email), f"invalid {field}: {msg}") from None  # the address is named once
 
 
 def read_subscribers(path: Path) -> list[Subscriber]:
