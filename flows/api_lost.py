@@ -23,11 +23,15 @@ class ApiWatch(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.lost = False
+        self.quiet = False
+        """Set on Ctrl-C: Prefect's crash reports would bury the one `nttr: interrupted` line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Prefect's queue services log under their class names (EventsWorker, APILogWorker), not under prefect.
         if not (record.name.startswith("prefect") or record.name.endswith("Worker")):
             return True
+        if self.quiet:
+            return False
         if "Still processing items" in record.getMessage():
             return False  # at exit, while the last events are sent: nothing a user can act on
         exc = record.exc_info[1] if record.exc_info else None

@@ -356,17 +356,50 @@ def register_subcommands() -> None:
         app.command("train", help="Fit the sentence-quality model on DUC 2004 dev.")(cli_eval.train)
 
 
+INTERRUPT_GRACE = 2.0
+"""Seconds a run may take to wind down after Ctrl-C before it exits anyway (a model call cannot be cut)."""
+
+
+def honour_interrupt(grace: float = INTERRUPT_GRACE) -> None:
+    """Ctrl-C: one `nttr: interrupted` line, Prefect's crash reports silenced, and an exit within `grace` s
+    (the work in task threads, such as encoding, would otherwise finish its batch first: ~20 s). Every file
+    nttr keeps is written whole and the state store is transactional, so stopping anywhere loses no data."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        from flows import api_lost
+
+        print("nttr: interrupted", file=sys.stderr, flush=True)
+        api_lost.WATCH.quiet = True
+        if getattr(interrupted, "seen", False):
+            os._exit(130)
+        interrupted.seen = True  # type: ignore[attr-defined]
+        timer = threading.Timer(grace, lambda: (sys.stderr.flush(), os._exit(130)))
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: expected failures become one line on stderr and a non-zero exit, never a traceback."""
     quiet_prefect()
     register_subcommands()
+    honour_interrupt()
     try:
         rc = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n in this mode
     except NttrError as exc:
         print(f"nttr: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("nttr: interrupted", file=sys.stderr)
+        from flows import api_lost
+
+        if not api_lost.WATCH.quiet:  # else the signal handler said it
+            print("nttr: interrupted", file=sys.stderr)
         return leave(130)
     except SystemExit as exc:
         return int(exc.code or 0)
@@ -387,7 +420,7 @@ def leave(code: int) -> int:
     otherwise spend minutes at exit retrying to send the run's events to a server that is gone."""
     from flows import api_lost
 
-    if api_lost.WATCH.lost:
+    if api_lost.WATCH.lost or api_lost.WATCH.quiet:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -16,7 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel
 
-from flows import api_lost, daily, tasks, workers
+from flows import api_lost, daily, progress, tasks, workers
 from flows.artifacts import publish_artifacts
 from summarizer import __version__
 from summarizer.statements import embed
@@ -130,7 +130,8 @@ def summarize_into(
         uncached = embed.count_uncached(tasks.embedder_for(*embedder_args(settings)).name, texts, settings.cache_dir)
     if uncached:
         prepare_in_background(settings, uncached)
-    vectors, encoded, hits = embed_all(texts, settings)
+    with progress.bar("encoding", uncached):
+        vectors, encoded, hits = embed_all(texts, settings)
     daily.pause_point("embedded")
     cache = str(settings.cache_dir)
     summits = tasks.group_summits(quote(articles), quote(statements), quote(vectors), cache) if articles else []

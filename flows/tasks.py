@@ -100,7 +100,10 @@ def split_statements(articles: Sequence[Article], cache_dir: str) -> list[Statem
 def embed_batch(
     texts: Sequence[str], model: str, batch_size: int, cache_dir: str, precision: embed.Precision = "auto"
 ) -> embed.Encoded:
-    return embed.encode_cached(embedder_for(model, batch_size, precision), list(texts), Path(cache_dir))
+    from flows.progress import CURRENT
+
+    return embed.encode_cached(embedder_for(model, batch_size, precision), list(texts), Path(cache_dir),
+                               progress=CURRENT.get("encoding"))
 
 
 @task(name="merge-duplicates")

@@ -17,7 +17,7 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -257,8 +257,16 @@ def count_uncached(model: str, texts: Sequence[str], cache_dir: Path) -> int:
         conn.close()
 
 
-def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> Encoded:
-    """Encode texts, reusing vectors cached under `cache_dir` (SQLite, WAL; safe for concurrent runs)."""
+PROGRESS_STEP = 128
+"""Texts encoded between two calls of `encode_cached`'s `progress` (the model still batches within them)."""
+
+
+def encode_cached(
+    embedder: Embedder, texts: Sequence[str], cache_dir: Path, *, progress: Callable[[int], None] | None = None
+) -> Encoded:
+    """Encode texts, reusing vectors cached under `cache_dir` (SQLite, WAL; safe for concurrent runs).
+
+    `progress(n)` is called as each `PROGRESS_STEP` texts are encoded (for a progress bar)."""
     texts = list(texts)
     keys = [text_key(embedder.name, t) for t in texts]
     conn = _connect(Path(cache_dir))
@@ -272,7 +280,14 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], cache_dir: Path) -> 
                 missing_keys.add(key)
                 missing.append(text)
         if missing:
-            fresh = normalise(embedder.encode(missing))
+            if progress is None:
+                fresh = normalise(embedder.encode(missing))
+            else:
+                parts = []
+                for i in range(0, len(missing), PROGRESS_STEP):
+                    parts.append(embedder.encode(missing[i : i + PROGRESS_STEP]))
+                    progress(len(parts[-1]))
+                fresh = normalise(np.concatenate(parts))
             rows = [(text_key(embedder.name, t), int(v.shape[0]), v.tobytes()) for t, v in zip(missing, fresh)]
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany("INSERT OR REPLACE INTO vectors (key, dim, data, used) VALUES (?, ?, ?, ?)",
