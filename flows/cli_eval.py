@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows.progress import working
 from summarizer.errors import InputError
+from summarizer.text.counts import plural
 
 eval_app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -50,26 +52,28 @@ def duc2004(
     if events:
         from summarizer.evaluation.events import evaluate_events, format_scores
 
-        scores = evaluate_events(path, embedder, cache_dir=settings.cache_dir)
+        with working("grouping the DUC 2004 documents into events"):
+            scores = evaluate_events(path, embedder, cache_dir=settings.cache_dir)
         print(format_scores(scores, f"DUC 2004 events ({path})", copies=False))
         if json_out:
             json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
         return
     from summarizer.evaluation.duc2004 import format_table, run_duc2004
 
-    report = run_duc2004(
-        path,
-        embedder=embedder,
-        cache_dir=settings.cache_dir,
-        algorithm=settings.algorithm,
-        budget_words=settings.budget_words,
-        max_similarity=settings.max_similarity,
-        dedup_threshold=settings.dedup_threshold,
-        save_summaries=save_summaries,
-        topics=topic or None,
-        folds=folds,
-        systems=[s.strip() for s in systems.split(",") if s.strip()] if systems else None,
-    )
+    with working(f"summarizing and scoring {plural(len(topic), 'topic') if topic else 'every topic'} of {path}"):
+        report = run_duc2004(
+            path,
+            embedder=embedder,
+            cache_dir=settings.cache_dir,
+            algorithm=settings.algorithm,
+            budget_words=settings.budget_words,
+            max_similarity=settings.max_similarity,
+            dedup_threshold=settings.dedup_threshold,
+            save_summaries=save_summaries,
+            topics=topic or None,
+            folds=folds,
+            systems=[s.strip() for s in systems.split(",") if s.strip()] if systems else None,
+        )
     print(format_table(report))
     if json_out:
         json_out.write_text(json.dumps(report.model_dump(), indent=2) + "\n", encoding="utf-8")
@@ -187,7 +191,8 @@ def themes(
         raise InputError(str(path), "no such file or folder; give articles as `nttr run` takes them")
     settings = load_settings()
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
-    corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
+    with working(f"reading and encoding {path}"):
+        corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
 
     class Cached:
         def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
@@ -195,7 +200,8 @@ def themes(
 
             return encode_cached(embedder, texts, settings.cache_dir).vectors
 
-    report = evaluate_themes(corpus, embedder=Cached())
+    with working("clustering with ours and with BERTopic, and scoring both"):
+        report = evaluate_themes(corpus, embedder=Cached())
     print(format_report(report))
     if json_out:
         json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")

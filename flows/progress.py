@@ -53,3 +53,22 @@ def bar(step: str, total: int, *, every: float = 5.0) -> Iterator[Callable[[int]
         CURRENT.pop(step, None)
         if live is not None:
             live.stop()
+
+
+@contextlib.contextmanager
+def working(step: str) -> Iterator[None]:
+    """A step whose length is not known in advance: a spinner with the time elapsed on a terminal, else a line
+    when it starts and one when it ends (with the time it took)."""
+    start = time.monotonic()
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with Progress(SpinnerColumn(), TextColumn(f"nttr: {step}"), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as live:
+            live.add_task(step, total=None)
+            yield
+    else:
+        print(f"nttr: {step} ...", file=sys.stderr, flush=True)
+        yield
+    print(f"nttr: {step}: done in {time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)

@@ -42,11 +42,12 @@ from flows.cli import honour_interrupt
 honour_interrupt()
 pool = ThreadPoolExecutor(1)  # a task runner's thread, in a model call that cannot be cut
 future = pool.submit(time.sleep, 60)
-print("working", flush=True)
 try:
+    print("working", flush=True)
     future.result()
-finally:
+except KeyboardInterrupt:  # as nttr's main() does, once the task runner let go
     pool.shutdown(wait=True)  # what the task runner does on the way out: wait for its threads
+    raise SystemExit(130)
 """
 
 
@@ -61,3 +62,11 @@ def test_ctrl_c_during_work_in_a_thread_exits_within_seconds_with_one_line():
         proc.kill()
     assert proc.returncode == 130
     assert err.strip() == "nttr: interrupted"
+
+
+def test_a_step_of_unknown_length_says_when_it_starts_and_ends(capsys):
+    from flows.progress import working
+
+    with working("scoring 1 topic"):
+        pass
+    assert capsys.readouterr().err.splitlines() == ["nttr: scoring 1 topic ...", "nttr: scoring 1 topic: done in 0 s"]
