@@ -178,7 +178,7 @@ def describe_inputs(inputs: list[str], most: int = 3) -> str:
         return ", ".join(inputs)
     folders = sorted({str(Path(p).parent) for p in inputs})
     where = f"under {folders[0]}" if len(folders) == 1 else f"in {len(folders)} folders"
-    return f"{len(inputs)} inputs {where}"
+    return f"{len(inputs):,} inputs {where}"
 
 
 def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, width: int = 200) -> None:
@@ -186,6 +186,7 @@ def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, 
     from collections import Counter
 
     from summarizer.clean.pages import explain_cleaning
+    from summarizer.text.counts import plural
     from summarizer.read.ingest import read_inputs
 
     got = read_inputs(inputs, fetch_timeout=fetch_timeout, fetch_retries=fetch_retries)
@@ -207,7 +208,7 @@ def print_cleaning(inputs: list[str], fetch_timeout: float, fetch_retries: int, 
             text = " ".join(removal.text.split())
             print(f"    {removal.rule}: {text if len(text) <= width else text[: width - 1] + '…'}")
     summary = ", ".join(f"{rule} {n}" for rule, n in totals.most_common()) or "nothing"
-    print(f"  removed: {summary}; {untouched} of {len(reports)} pages untouched")
+    print(f"  removed: {summary}; {untouched} of {plural(len(reports), 'page')} untouched")
 
 
 def check_algorithm(name: str) -> None:

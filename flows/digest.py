@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from flows import api_lost, daily, progress, tasks, workers
 from flows.artifacts import publish_artifacts
 from summarizer import __version__
+from summarizer.text.counts import plural
 from summarizer.statements import embed
 from summarizer.service import novelty
 from summarizer.digest import assemble
@@ -113,7 +114,9 @@ def summarize_into(
     articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only, str(settings.cache_dir))
     problems = [*got.problems, *clean_problems]
     if not articles:
-        raise NoUsableInput(", ".join(inputs), f"no usable article ({len(problems)} inputs skipped)")
+        first = assemble.sorted_problems(problems)[:1]
+        why = f": {first[0].path}: {first[0].reason}{', ...' if len(problems) > 1 else ''}" if first else ""
+        raise NoUsableInput(", ".join(inputs), f"no usable article ({plural(len(problems), 'input')} skipped{why})")
     articles, notes = novelty.within(articles, since, until)
     fresh = articles
     if new_only:  # each source is new or not on its own (a copy of a story seen yesterday is seen), then merged
@@ -256,7 +259,7 @@ def embed_all(texts: list[str], settings: Settings) -> tuple[np.ndarray, int, in
     vectors = found[[row[t] for t in texts]] if texts else found
     encoded = sum(r.encoded for r in results)
     hits = sum(r.cache_hits for r in results)
-    log.info("embedded %d statements (%d encoded, %d from cache)", len(texts), encoded, hits)
+    log.info("embedded %s (%d encoded, %d from cache)", plural(len(texts), "statement"), encoded, hits)
     return vectors, encoded, hits
 
 
@@ -274,7 +277,7 @@ def submit_summaries(
                    tasks.summarize_group.submit(submitted(items), submitted(vectors[idx]), settings_json))
     computed = sum(not isinstance(f, list) for f in out)
     where = f" by {workers.running()} worker processes" if computed and workers.running() else ""
-    log.info("%d summaries: %d remembered, %d to write%s", len(out), len(out) - computed, computed, where)
+    log.info("%s: %d remembered, %d to write%s", plural(len(out), "summary", "summaries"), len(out) - computed, computed, where)
     return out
 
 

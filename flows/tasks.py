@@ -92,7 +92,7 @@ def split_statements(articles: Sequence[Article], cache_dir: str) -> list[Statem
         load=lambda data: [Statement.model_validate(s) for s in data],
     )
     found = [s for statements in each for s in statements]
-    log.info("split %d articles into %d statements", len(articles), len(found))
+    log.info("split %s into %s", plural(len(articles), "article"), plural(len(found), "statement"))
     return found
 
 
@@ -226,7 +226,7 @@ def select_new_articles(articles: Sequence[Article], state_path: str) -> list[Ar
         unseen = store.unseen_contents(hashes)
         versions = store.item_versions(a.feed_item for a in articles if a.feed_item)
     fresh = novelty.new_articles(articles, set(hashes) - unseen, versions)
-    log.info("%d of %d articles are new since the last digest", len(fresh), len(articles))
+    log.info("%d of %s new since the last digest", len(fresh), plural(len(articles), "article is", "articles are"))
     return fresh
 
 

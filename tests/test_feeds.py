@@ -249,3 +249,11 @@ def test_every_feed_problem_is_logged_on_one_line(edge: str, caplog: pytest.LogC
     with caplog.at_level("WARNING", logger="nttr.feeds"):
         read_feed(f"{edge}/news/feed.xml")
     assert [r.getMessage() for r in caplog.records] == [f"{edge}/news/feed.xml: served an HTML page, not a feed; skipped"]
+
+
+def test_an_untitled_entry_without_a_link_is_named_by_its_place(tmp_path: Path) -> None:
+    feed = tmp_path / "cut.xml"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+                    "<item><description>cut off</description></item></channel></rss>")
+    outcome = read_inputs([feed])
+    assert [p.reason for p in outcome.problems] == ["feed entry 1 (untitled; the feed may be truncated) has no web link"]

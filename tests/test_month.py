@@ -69,3 +69,9 @@ def test_every_fault_leaves_a_one_line_reason(month: SoakReport):
 def test_the_soak_check_holds(month: SoakReport, starts: str):
     result = check(month, starts)
     assert result.ok, result.detail
+
+
+def test_median_of_two_days_is_their_mean():
+    from tests.soak.month import median
+
+    assert median([30.0, 4.0]) == 17.0

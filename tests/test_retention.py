@@ -129,7 +129,7 @@ def test_prune_forgets_stage_results_unused_within_the_period(filled):
 def test_prune_says_what_it_did_in_one_line(filled):
     state, cache = filled
     line = prune(state, cache, "all-MiniLM-L6-v2", days=90, today=TODAY).line()
-    assert "\n" not in line and line.startswith("forgot 1 digest(s) dated before 2025-04-01")
+    assert "\n" not in line and line.startswith("forgot 1 digest dated before 2025-04-01")
 
 
 def test_each_stage_keeps_only_its_most_recently_used_entries(tmp_path: Path):

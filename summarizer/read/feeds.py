@@ -166,10 +166,12 @@ def _read_feed(
             why = f"invalid feed XML ({parsed.get('bozo_exception')})" if parsed.get("bozo") else "feed has no entries"
             return Ingested(problems=[Problem(path=shown, reason=" ".join(why.split())[:300])])
         outlet = one_line(parsed.get("feed", {}).get("title"))
-        for entry in entries:
+        for number, entry in enumerate(entries, start=1):
             link = entry.get("link")
             if not link or not re.match(r"https?://", link, re.IGNORECASE):
-                problems.append(Problem(path=shown, reason=f"feed entry {one_line(entry.get('title'))!r} has no web link"))
+                title = one_line(entry.get("title"))
+                which = f"{title!r}" if title else f"{number} (untitled; the feed may be truncated)"
+                problems.append(Problem(path=shown, reason=f"feed entry {which} has no web link"))
                 continue
             try:
                 page = fetch(client, link, **limits)

@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from summarizer.errors import ConfigError
+from summarizer.text.counts import plural
 from summarizer.models import Article, MergedStatement
 from summarizer.service.state import statement_key
 
@@ -214,7 +215,7 @@ def within(
         span = f"{since.isoformat() if since else '…'} to {until.isoformat() if until else '…'}"
         names = ", ".join(a.path for a in undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
         notes.append(
-            f"{len(undated)} article(s) have no publication date, so the range {span} could not be checked; "
+            f"{plural(len(undated), 'article has', 'articles have')} no publication date, so the range {span} could not be checked; "
             f"they are included: {names}"
         )
     return kept, notes

@@ -21,6 +21,7 @@ from summarizer.statements import embed
 from summarizer.summaries import cache as summary_cache
 from summarizer.errors import ConfigError
 from summarizer.service.state import PruneReport, StateStore
+from summarizer.text.counts import plural
 
 
 class Pruned(BaseModel):
@@ -36,7 +37,7 @@ class Pruned(BaseModel):
     def line(self) -> str:
         s = self.state
         return (
-            f"forgot {s.digests} digest(s) dated before {s.before.isoformat()}: {s.articles} articles, "
+            f"forgot {plural(s.digests, 'digest')} dated before {s.before.isoformat()}: {plural(s.articles, 'article')}, "
             f"{s.items} feed item versions, {s.statements} statements, {s.deliveries} deliveries; "
             f"{self.vectors} cached vectors, {self.summaries} remembered summaries, {self.stages} stage results"
         )

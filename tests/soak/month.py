@@ -117,8 +117,10 @@ class SoakReport(BaseModel):
 
 
 def median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else 0.0
+    """The median (of an even count, the mean of the middle two: two days are not their slower day)."""
+    import statistics
+
+    return statistics.median(values) if values else 0.0
 
 
 # -- plumbing ---------------------------------------------------------------------------------------------
