@@ -139,3 +139,16 @@ def test_a_followed_phrase_matches_a_theme_whose_keywords_hold_each_word():
     theme = Theme(id="t1", label="Challenges, threats & extremism", keywords=("trafficking", "drug"))
     assert theme_matches(theme, "drug trafficking")
     assert not theme_matches(theme, "drug smuggling")
+
+
+def test_a_summit_with_nothing_to_say_is_never_mailed():
+    from summarizer.models import Subscriber
+    from summarizer.service.subscribers import filter_digest
+    from tests.test_render import sample_digest
+
+    digest = sample_digest()
+    empty = digest.summits[0].model_copy(update={"summary": ()})
+    digest = digest.model_copy(update={"summits": (empty, *digest.summits[1:])})
+    mailed = filter_digest(digest, Subscriber(email="ann@example.org"))
+    assert empty.id not in {s.id for s in mailed.summits}
+    assert len(mailed.summits) == len(digest.summits) - 1

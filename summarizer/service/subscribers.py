@@ -55,8 +55,10 @@ def filter_digest(digest: Digest, subscriber: Subscriber) -> Digest:
 
     Following nothing: everything. Following themes only: those themes, no summit summaries.
     Following summits only: those summits and the themes that draw on them. Both: those summits and themes.
+    A summit or theme with no summary is never mailed: an email has no empty sections.
     """
-    summits, themes = digest.summits, digest.themes
+    summits = tuple(s for s in digest.summits if s.summary)
+    themes = tuple(t for t in digest.themes if t.summary)
     if subscriber.summits:
         summits = tuple(s for s in summits if any(summit_matches(s, w) for w in subscriber.summits))
     elif subscriber.themes:
