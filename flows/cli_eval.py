@@ -102,11 +102,17 @@ def events(
 def readability(
     digest_dir: Annotated[Path, typer.Argument(help="A digest folder (with digest.json), as `nttr run` writes.")],
 ) -> None:
-    """Dangling openings, unbalanced quotations and repeated points in a digest's summaries."""
+    """Unresolved openings, junk, points said again across sections, dangling openings, unbalanced quotations and
+    repeated points in a digest's summaries, each beside its target."""
     import numpy as np
 
     from summarizer.statements.embed import LazyEmbedder, encode_cached
-    from summarizer.evaluation.readability import digest_summaries, format_digest_report, measure_summary
+    from summarizer.evaluation.readability import (
+        digest_summaries,
+        format_digest_report,
+        measure_summary,
+        repeated_across,
+    )
     from summarizer.models import Digest
     from summarizer.settings import load_settings
 
@@ -120,14 +126,14 @@ def readability(
     settings = load_settings()
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
     groups = digest_summaries(digest)
-    named, sentences = [], []
+    named, sentences, section_vectors = [], [], []
     for name, located in groups:
         texts = [s.text for s in located]
-        # A repeated point needs two sentences: single-sentence summaries need no model.
-        vectors = encode_cached(embedder, texts, settings.cache_dir).vectors if len(texts) > 1 else np.zeros((0, 1))
+        vectors = encode_cached(embedder, texts, settings.cache_dir).vectors if texts else np.zeros((0, 1))
         named.append((name, measure_summary(located, vectors)))
         sentences.append(located)
-    print(format_digest_report(named, sentences))
+        section_vectors.append(vectors)
+    print(format_digest_report(named, sentences, repeated_across(section_vectors)))
 
 
 def train(

@@ -98,3 +98,29 @@ def test_the_seeds_european_military_pair_is_one_point_said_twice(real_embedder)
         "investing heavily in rearmament.",
     ]
     assert repeated_points(real_embedder.encode(pair)) == [(0, 1)]
+
+
+def test_a_pronoun_after_another_articles_sentence_is_unresolved() -> None:
+    from summarizer.evaluation.readability import unresolved_openings
+
+    sentences = [Located(text="Putin spoke at the summit.", article_id="a", position=0),
+                 Located(text="He warned the country could be lost.", article_id="b", position=4),
+                 Located(text="Lula arrived on Monday.", article_id="c", position=0),
+                 Located(text="He met the host.", article_id="c", position=1)]
+    assert unresolved_openings(sentences) == [1]
+
+
+def test_a_sentence_repeating_an_earlier_section_is_counted_once_per_later_sentence() -> None:
+    from summarizer.evaluation.readability import repeated_across
+
+    first = np.array([[1.0, 0.0]], dtype=np.float32)
+    second = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    assert repeated_across([first, second]) == [(1, 1)]
+
+
+def test_a_caption_counts_as_junk() -> None:
+    from summarizer.evaluation.readability import junk_sentences
+
+    sentences = [Located(text="The council approved a new budget of 12 million dollars on Monday after a long debate."),
+                 Located(text="Farmers stand in a field near the river in Riverton, Kansas, Sunday, Oct. 20, 2024.")]
+    assert junk_sentences(sentences) == [1]

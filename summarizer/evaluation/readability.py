@@ -13,6 +13,17 @@ coherence` for the word lists and the quotation reading):
   sentence comes from another article (or is not the next sentence of the same one). Share of sentences.
 - **Repeated point**: two sentences of one summary saying the same thing in other words: cosine similarity of
   their embeddings at or above `PARAPHRASE_COSINE`. Share of summaries with at least one such pair.
+
+And, for a digest (issue 26's targets):
+
+- **Unresolved opening**: a sentence opening with a pronoun or connective (`coherence.opener`) that does not come
+  right after a sentence of its own article. Stricter than a dangling opening: "He" after another article's
+  sentence naming someone is unresolved. Share of sentences (target <= 2%).
+- **Junk**: a sentence the fit-for-digest decision calls junk (`summaries.algorithms.fitness.is_junk`: links,
+  bare questions, fragments under six words, unfinished lines, and what the learned model flags: captions,
+  credits, embeds, bylines, teasers, filler). Share of sentences (target <= 1%).
+- **Said again across sections**: a sentence with cosine at or above `ACROSS_COSINE` to a sentence of an earlier
+  section of the same digest. Share of sentences (target <= 2%).
 """
 
 from __future__ import annotations
@@ -23,10 +34,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from summarizer.summaries.algorithms.coherence import names_someone, opener, quote_state
+from summarizer.summaries.algorithms.fitness import is_junk
 from summarizer.models import Digest
 
 PARAPHRASE_COSINE = 0.7
 """Cosine (all-MiniLM-L6-v2) at which two sentences of a summary make one point twice (see docs/evaluation.md)."""
+ACROSS_COSINE = 0.8
+"""Cosine at which a sentence says again what another section of the digest said (issue 26)."""
 
 
 class Located(BaseModel):
@@ -101,6 +115,31 @@ def dangling_openings(sentences: Sequence[Located]) -> list[int]:
     return out
 
 
+def unresolved_openings(sentences: Sequence[Located]) -> list[int]:
+    """Indices of sentences opening with a pronoun or connective that do not come right after a sentence of
+    their own article."""
+    return [k for k, s in enumerate(sentences) if opener(s.text) is not None and not (k > 0 and _follows(sentences[k - 1], s))]
+
+
+def junk_sentences(sentences: Sequence[Located]) -> list[int]:
+    """Indices of sentences that are junk for a digest (`fitness.is_junk`; place in the article unknown)."""
+    return [k for k, s in enumerate(sentences) if is_junk(s.text)]
+
+
+def repeated_across(vectors: Sequence[np.ndarray], *, threshold: float = ACROSS_COSINE) -> list[tuple[int, int]]:
+    """(section, sentence) of each sentence with cosine at or above `threshold` to a sentence of an earlier section
+    (`vectors`: each section's L2-normalised sentence embeddings, in digest order)."""
+    out = []
+    for a, rows in enumerate(vectors):
+        rows = np.asarray(rows, dtype=np.float32)
+        earlier = [np.asarray(v, dtype=np.float32) for v in vectors[:a] if len(v)]
+        if not len(rows) or not earlier:
+            continue
+        sims = rows @ np.vstack(earlier).T
+        out += [(a, int(k)) for k in np.nonzero(sims.max(axis=1) >= threshold)[0]]
+    return out
+
+
 def unbalanced_quotations(sentences: Sequence[Located]) -> list[int]:
     """Indices of sentences in a quotation the summary does not both open and close."""
     bad: set[int] = set()
@@ -170,16 +209,31 @@ def digest_summaries(digest: Digest) -> list[tuple[str, list[Located]]]:
     ]
 
 
-def format_digest_report(named: Sequence[tuple[str, SummaryReadability]], sentences: Sequence[Sequence[Located]]) -> str:
-    """The measures for a digest, then each flagged sentence or pair."""
+def format_digest_report(
+    named: Sequence[tuple[str, SummaryReadability]],
+    sentences: Sequence[Sequence[Located]],
+    across: Sequence[tuple[int, int]] = (),
+) -> str:
+    """The measures for a digest, then each flagged sentence or pair (`across`: from `repeated_across`)."""
     total = combine([r for _, r in named])
+    unresolved = [(a, k) for a, sents in enumerate(sentences) for k in unresolved_openings(sents)]
+    junk = [(a, k) for a, sents in enumerate(sentences) for k in junk_sentences(sents)]
+    n = max(1, total.sentences)
     lines = [
         f"{total.summaries} summaries, {total.sentences} sentences",
+        f"unresolved openings    {len(unresolved):4d}  {100 * len(unresolved) / n:5.1f}% of sentences  (target <= 2%)",
+        f"junk                   {len(junk):4d}  {100 * len(junk) / n:5.1f}% of sentences  (target <= 1%)",
+        f"said again elsewhere   {len(across):4d}  {100 * len(across) / n:5.1f}% of sentences  "
+        f"(cosine >= {ACROSS_COSINE} to an earlier section; target <= 2%)",
         f"dangling openings      {total.dangling:4d}  {100 * total.dangling_share:5.1f}% of sentences  (target <= 3%)",
         f"unbalanced quotations  {total.unbalanced:4d}  {100 * total.unbalanced_share:5.1f}% of sentences  (target 0%)",
         f"repeated points        {total.repeated_summaries:4d}  {100 * total.repeated_share:5.1f}% of summaries "
         f"(cosine >= {PARAPHRASE_COSINE}; target 0)",
     ]
+    names = [name for name, _ in named]
+    for label, found in (("unresolved", unresolved), ("junk", junk), ("said again", across)):
+        for a, k in found:
+            lines.append(f"  {label:10s} [{names[a]}] {sentences[a][k].text[:100]}")
     for (name, r), sents in zip(named, sentences):
         for k in r.dangling:
             lines.append(f"  dangling   [{name}] {sents[k].text[:100]}")

@@ -1,0 +1,205 @@
+"""Fit for a digest: whether a sentence is one an editor would keep, or junk (a caption, credit, embed, byline,
+teaser, bare question, procedural filler or fragment), from general features of its text and its place.
+
+After jusText (boilerplate told from general features: length, stop-word density, link density, the classes of
+neighbours), not from lists of site phrases: each sentence gets the features below, and a logistic regression
+(`train.fit_fitness`) fitted on sentences labelled from real digests (`tests/data/fitness_labels.tsv`) gives the
+probability that it is junk. The model ships as a small JSON file (`data/fitness.json`); `nttr` leaves a sentence
+out when that probability reaches the model's `threshold` (chosen on the labels for precision first).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from summarizer.summaries.algorithms._sumy import stop_words
+from summarizer.summaries.algorithms.coherence import quote_marks
+from summarizer.models import MergedStatement
+
+FEATURES = (
+    "log_words",
+    "short",
+    "ends_terminal",
+    "question",
+    "starts_lower",
+    "upper_lead",
+    "early_separator",
+    "link",
+    "capitalised",
+    "stop_density",
+    "digits",
+    "date_at_end",
+    "full_date_at_end",
+    "present_verb",
+    "short_parentheses",
+    "bar",
+    "first_second_person",
+    "unbalanced_quote",
+    "relative_position",
+    "first",
+    "last",
+    "word_commonness",
+)
+ARTIFACT = "fitness.json"
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
+_LINK = re.compile(r"https?://|www\.|\b\w+\.(?:com|org|net|ru|in|cn|co)\b|(?:^|\s)@\w|#\w", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s[–—-]{1,2}\s|:\s|\(\w+\)\s|^\S+\s\[\w")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_FULL_DATE_END = re.compile(r"\b\d{1,2},? (?:19|20)\d\d\W*$|\b(?:19|20)\d\d-\d\d-\d\d\W*$")
+_PRESENT = re.compile(r"^[^.]{0,80}?(?:[A-Z][\w'’.-]*|,)\s+(?!is\b|has\b|was\b|this\b|us\b)[a-z]{2,}[^s'’\s]s\b")
+_SHORT_PARENS = re.compile(r"\([A-Z]{1,3}\)|\(\w{1,3}\)")
+_PERSON = frozenset("i we us our ours my me you your".split())
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def text_features(text: str, position: int, length: int) -> list[float]:
+    """`FEATURES` of one sentence: its text, its position in its article and the article's sentence count."""
+    text = text.strip()
+    tokens = _TOKEN.findall(text)
+    words = [t.lower() for t in tokens]
+    n = max(1, len(words))
+    stops = stop_words()
+    lead = []
+    for t in tokens[:6]:
+        if t.isupper() and len(t) > 1:
+            lead.append(t)
+        else:
+            break
+    tail = text[-int(len(text) * 0.3) - 1 :]
+    marks = quote_marks(text)
+    letters = [c for c in text if c.isalpha()]
+    content = [w for w in words if w not in stops and not w.isdigit()]
+    return [
+        math.log(len(text.split()) + 1),
+        1.0 if len(text.split()) < 6 else 0.0,
+        1.0 if re.search(r"[.!?][\"'”’)\]]*$", text) else 0.0,
+        1.0 if re.search(r"\?[\"'”’)\]]*$", text) else 0.0,
+        1.0 if letters and letters[0].islower() else 0.0,
+        len(lead) / 6.0,
+        1.0 if _SEPARATOR.search(text[:45]) else 0.0,
+        1.0 if _LINK.search(text) else 0.0,
+        sum(t[0].isupper() for t in tokens[1:]) / n,
+        sum(w in stops for w in words) / n,
+        sum(c.isdigit() for c in text) / max(1, len(text)),
+        1.0 if _YEAR.search(tail) else 0.0,
+        1.0 if _FULL_DATE_END.search(text) else 0.0,
+        1.0 if _PRESENT.search(text) else 0.0,
+        1.0 if _SHORT_PARENS.search(text) else 0.0,
+        1.0 if re.search(r"[|•·]", text) else 0.0,
+        sum(w in _PERSON for w in words) / n,
+        1.0 if marks.count(True) != marks.count(False) else 0.0,
+        position / max(1, length),
+        1.0 if position == 0 else 0.0,
+        1.0 if position == length - 1 else 0.0,
+        float(np.mean([_zipf(w) for w in content])) / 8.0 if content else 0.5,
+    ]
+
+
+def sentence_features(items: Sequence[MergedStatement]) -> np.ndarray:
+    """One row of `FEATURES` per item (place: its first statement's, article lengths counted over the items)."""
+    if len(items) == 0:
+        return np.zeros((0, len(FEATURES)))
+    length: dict[str, int] = {}
+    for item in items:
+        for st in item.statements:
+            length[st.article_id] = max(length.get(st.article_id, 0), st.position + 1)
+    rows = []
+    for item in items:
+        first = min(item.statements, key=lambda s: s.position)
+        rows.append(text_features(item.text, first.position, length[first.article_id]))
+    return np.array(rows, dtype=np.float64)
+
+
+class FitnessModel(BaseModel):
+    """A logistic regression over standardised features: the probability that a sentence is junk."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float
+    """Probability of junk at which a sentence is left out."""
+    C: float
+    """Inverse regularisation strength it was fitted with."""
+    trained_on: list[str] = []
+    """The labelled sets it was fitted on (names only)."""
+
+    def junk_probability(self, features: np.ndarray) -> np.ndarray:
+        if features.shape[0] == 0:
+            return np.zeros(0)
+        z = (features - np.array(self.mean)) / np.array(self.scale)
+        return 1.0 / (1.0 + np.exp(-(z @ np.array(self.coef) + self.intercept)))
+
+
+@lru_cache(maxsize=8)
+def load_model(path: str | None = None) -> FitnessModel:
+    """The shipped model, or the one at `path`."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("summarizer.summaries.algorithms").joinpath("data", ARTIFACT).read_text(encoding="utf-8")
+    model = FitnessModel.model_validate(json.loads(text))
+    if tuple(model.features) != FEATURES:
+        raise ValueError(f"fit-for-digest model has features {model.features}, this version needs {FEATURES}")
+    return model
+
+
+def junk_probability(items: Sequence[MergedStatement], *, model_path: str | None = None) -> np.ndarray:
+    """Each item's probability of being junk."""
+    return load_model(model_path).junk_probability(sentence_features(items))
+
+
+MIN_WORDS = 6
+"""A sentence of fewer words is a fragment for a digest."""
+
+
+def plain_junk(text: str) -> str | None:
+    """The kind of junk `text` plainly is by its form, or None: a link or handle ("link"), a bare question
+    ("question"), no sentence-final punctuation, like a headline or a cut-off line ("unfinished"), or fewer than
+    `MIN_WORDS` words ("fragment")."""
+    text = text.strip()
+    if _LINK.search(text):
+        return "link"
+    if re.search(r"\?[\"'”’)\]]*$", text):
+        return "question"
+    if len(text.split()) < MIN_WORDS:
+        return "fragment"
+    if not re.search(r"[.!?…][\"'”’)\]]*$|[\"”]$", text):
+        return "unfinished"
+    return None
+
+
+def is_junk(text: str, position: int = 1, length: int = 3, *, model_path: str | None = None) -> bool:
+    """Whether one sentence (at `position` of an article of `length` sentences) is junk for a digest: plainly by
+    its form, or by the learned model."""
+    if plain_junk(text):
+        return True
+    model = load_model(model_path)
+    p = model.junk_probability(np.array([text_features(text, position, length)]))
+    return bool(p[0] >= model.threshold)
+
+
+def unfit(items: Sequence[MergedStatement], *, model_path: str | None = None) -> set[int]:
+    """Indices of the items a digest should not use (`is_junk`)."""
+    model = load_model(model_path)
+    p = model.junk_probability(sentence_features(items))
+    return {i for i in range(len(items)) if p[i] >= model.threshold or plain_junk(items[i].text)}

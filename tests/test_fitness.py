@@ -1,0 +1,72 @@
+"""The fit-for-digest decision: each kind of junk on a small written sentence, the labels and their training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer.summaries.algorithms.fitness import is_junk, plain_junk
+from summarizer.summaries.algorithms.train import cross_validate_fitness, fit_fitness, read_labels
+
+LABELS = Path(__file__).parent / "data" / "fitness_labels.tsv"
+CATEGORIES = {"fine", "caption", "credit", "embed", "byline", "teaser", "question", "filler", "fragment"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("caption", "Mayor Jane Doe speaks during a press conference at the town hall in Springfield, Ohio, on March 3, 2024."),
+        ("caption", "Farmers stand in a field near the river in Riverton, Kansas, Sunday, Oct. 20, 2024."),
+        ("credit", "The mayor greets residents at the fair | Photo courtesy: City Hall"),
+        ("embed", "Great day at the fair with our volunteers! pic.twitter.com/abc123 — City Hall (@cityhall) May 4, 2024"),
+        ("teaser", "Council approves new budget amid protests"),
+        ("question", "What will the council do next?"),
+        ("filler", "Let us start working."),
+        ("fragment", "And the rest."),
+    ],
+)
+def test_junk_is_not_fit_for_a_digest(kind: str, text: str) -> None:
+    assert is_junk(text), kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council approved a new budget of 12 million dollars on Monday after a four-hour debate.",
+        "Farmers in the region said the drought had cut their harvest by half this year.",
+    ],
+)
+def test_a_plain_news_sentence_is_fit(text: str) -> None:
+    assert not is_junk(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Read more at https://example.org/story today, the council said.", "link"),
+        ("Is this the end of the budget fight?", "question"),
+        ("Council approves new budget amid protests", "unfinished"),
+        ("He agreed.", "fragment"),
+        ("The council approved the budget on Monday.", None),
+    ],
+)
+def test_plain_junk_names_the_kind(text: str, kind: str | None) -> None:
+    assert plain_junk(text) == kind
+
+
+def test_labels_have_known_categories_and_three_sets() -> None:
+    labels = read_labels(LABELS)
+    assert {x.category for x in labels} <= CATEGORIES
+    assert {x.set for x in labels} == {"realnews-dev", "realnews-dev2", "ecbplus-dev"}
+
+
+def test_cross_validation_holds_out_each_set_once() -> None:
+    rows = cross_validate_fitness(read_labels(LABELS))
+    assert [r.set for r in rows] == ["ecbplus-dev", "realnews-dev", "realnews-dev2"]
+    assert all(0.0 <= r.precision <= 1.0 and 0.0 <= r.recall <= 1.0 for r in rows)
+
+
+def test_training_is_deterministic() -> None:
+    labels = read_labels(LABELS)
+    assert fit_fitness(labels) == fit_fitness(labels)
