@@ -22,7 +22,7 @@ from summarizer import __version__
 from summarizer.text.counts import plural
 from summarizer.statements import embed
 from summarizer.service import novelty
-from summarizer.digest import assemble
+from summarizer.digest import assemble, sections
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
 from summarizer.settings import Settings, load_settings
@@ -155,10 +155,23 @@ def summarize_into(
         if merged
         else []
     )
-    theme_summaries = submit_summaries([list(members) for _, members in clusters], merged, merged_vectors,
-                                       settings_json)
-    summits = assemble.with_summaries(summits, gather(summit_summaries))
-    themes = assemble.with_summaries([theme for theme, _ in clusters], gather(theme_summaries))
+    # A theme summary speaks of its theme and does not say again what the summits' summaries said (issue 26):
+    # its candidates wait for those summaries.
+    summit_done = gather(summit_summaries)
+    said = [i for summary in summit_done for i in sections.indices_of(merged, summary)]
+    theme_members = [
+        sections.said_before(m, merged_vectors, merged_vectors[said])
+        for m in sections.on_theme([list(members) for _, members in clusters], merged_vectors)
+    ] if clusters else []
+    theme_summaries = submit_summaries(theme_members, merged, merged_vectors, settings_json)
+    theme_done = gather(theme_summaries)
+    # What several sections would repeat is said once, in the first of them.
+    once = sections.said_once(
+        [*summit_done, *theme_done],
+        [merged_vectors[sections.indices_of(merged, s)] for s in [*summit_done, *theme_done]],
+    )
+    summits = assemble.with_summaries(summits, once[: len(summits)])
+    themes = assemble.with_summaries([theme for theme, _ in clusters], once[len(summits) :])
 
     digest = Digest(
         run=assemble.stamp(run_info(settings, new_only=new_only, since=since, until=until, as_of=as_of)),

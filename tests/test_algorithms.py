@@ -218,16 +218,23 @@ def test_nttr_never_opens_with_a_context_word_without_its_source_predecessor() -
     assert 4 in unconstrained
 
 
-def test_nttr_takes_a_person_pronoun_only_after_a_sentence_naming_someone() -> None:
-    items = [
-        item("Tokayev opened the border security talks at the summit on Friday.", "c", 0),
-        item("He said border security talks at the summit would go on next year.", "a", 5),
-        item("The border security talks at the summit went on for many hours.", "b", 0),
-    ]
+PRONOUN_ITEMS = [
+    item("Tokayev opened the border security talks at the summit on Friday.", "c", 0),
+    item("He said border security talks at the summit would go on next year.", "a", 5),
+    item("The border security talks at the summit went on for many hours.", "b", 0),
+]
+
+
+def test_nttr_can_take_a_person_pronoun_after_another_articles_name_when_not_strict() -> None:
     vectors = np.eye(3, dtype=np.float32)
-    without_name = ConceptCoverage().select(items[1:], vectors[1:], budget_words=100, max_similarity=0.85)
-    assert without_name == [1]
-    assert 1 in ConceptCoverage().select(items, vectors, budget_words=100, max_similarity=0.85)
+    lenient = ConceptCoverage(own_antecedent=False)
+    assert lenient.select(PRONOUN_ITEMS[1:], vectors[1:], budget_words=100, max_similarity=0.85) == [1]
+    assert 1 in lenient.select(PRONOUN_ITEMS, vectors, budget_words=100, max_similarity=0.85)
+
+
+def test_nttr_takes_a_person_pronoun_only_right_after_its_own_articles_sentence() -> None:
+    vectors = np.eye(3, dtype=np.float32)
+    assert 1 not in ConceptCoverage().select(PRONOUN_ITEMS, vectors, budget_words=100, max_similarity=0.85)
 
 
 def test_dependencies_find_predecessors_by_article_and_position() -> None:

@@ -37,7 +37,7 @@ CONTEXT_WORDS = frozenset(
 CONTEXT_PHRASES = (
     "in addition",
     "as a result",
-    "on the other hand",
+    "on the other",
     "at the same time",
     "for example",
     "for instance",

@@ -31,6 +31,7 @@ from scipy.sparse import coo_matrix
 
 from summarizer.summaries.algorithms.coherence import Dependencies, dependencies
 from summarizer.summaries.algorithms.concepts import Concept, concept_weights
+from summarizer.summaries.algorithms.fitness import unfit
 from summarizer.summaries.algorithms.quality import quality
 from summarizer.models import MergedStatement
 from summarizer.summaries.select import select_by_rating, word_count
@@ -81,6 +82,13 @@ class ConceptCoverage:
     times an early-position prior."""
     model_path: str | None = None
     """A quality model other than the shipped one (cross-validation fits one per fold)."""
+    own_antecedent: bool = True
+    """A sentence opening with a person pronoun ("He", "Her") also comes only right after the sentence of its own
+    article before it, like any other word that refers back (issue 26: "He warned..." after another article's
+    sentence about someone else reads wrong). False: any earlier summary sentence naming someone will do."""
+    fit_for_digest: bool = True
+    """Sentences the fit-for-digest decision calls junk (`fitness.py`: captions, credits, embeds, bylines, teasers,
+    bare questions, filler, fragments) are left out, unless nothing else is left."""
     readable: bool = True
     """Constraints that keep the summary readable (`coherence.py`): a sentence opening with a word that refers
     back only with what it refers to, a multi-sentence quotation whole or not at all."""
@@ -110,9 +118,12 @@ class ConceptCoverage:
             eligible = [i for i in range(len(items)) if fits[i]]
         if not eligible:
             return []
+        if self.fit_for_digest:
+            junk = unfit(items)
+            eligible = [i for i in eligible if i not in junk] or eligible
         deps = dependencies(items) if self.readable else None
         if deps is not None:
-            eligible = readable_candidates(eligible, deps, fits)
+            eligible = readable_candidates(eligible, deps, fits, strict=self.own_antecedent)
             if not eligible:
                 return []
         prior = self.prior(items, vectors)
@@ -201,7 +212,7 @@ class ConceptCoverage:
             upper.append(1.0)
             r += 1
         if deps is not None:
-            for row, lo, hi in readability_rows(eligible, deps):
+            for row, lo, hi in readability_rows(eligible, deps, strict=self.own_antecedent):
                 for j, v in row:
                     rows.append(r), cols.append(j), vals.append(v)
                 lower.append(lo)
@@ -220,9 +231,12 @@ class ConceptCoverage:
         return [eligible[j] for j in range(n) if result.x[j] > 0.5]
 
 
-def readable_candidates(eligible: list[int], deps: Dependencies, fits: Sequence[bool]) -> list[int]:
+def readable_candidates(
+    eligible: list[int], deps: Dependencies, fits: Sequence[bool], *, strict: bool = False
+) -> list[int]:
     """Eligible items that can read well: with their quotation's other sentences (even short ones), and none that
-    needs a predecessor it cannot have or belongs to a quotation that cannot be taken whole."""
+    needs a predecessor it cannot have (any opener when `strict`) or belongs to a quotation that cannot be taken
+    whole."""
     chosen = set(eligible)
     for i in eligible:
         span = deps.quotation[i]
@@ -233,7 +247,7 @@ def readable_candidates(eligible: list[int], deps: Dependencies, fits: Sequence[
         span = deps.quotation[i]
         if span is None or (span and not all(k in chosen for k in span)):
             continue
-        if deps.opener[i] == "context" and deps.predecessor[i] is None:
+        if deps.opener[i] is not None and (strict or deps.opener[i] == "context") and deps.predecessor[i] is None:
             continue
         out.append(i)
     return out
@@ -253,19 +267,20 @@ def _with_partners(keep: list[int], eligible: list[int], deps: Dependencies) -> 
 
 
 def readability_rows(
-    eligible: list[int], deps: Dependencies
+    eligible: list[int], deps: Dependencies, *, strict: bool = False
 ) -> list[tuple[list[tuple[int, float]], float, float]]:
     """Linear constraints over the sentence variables (positions in `eligible`) that keep a summary readable.
 
     A context opener only with its predecessor (x_i <= x_p); a person pronoun only after a sentence that names
     someone, or with its predecessor (x_i <= sum of x_j over earlier naming sentences and the predecessor); the
-    sentences of a multi-sentence quotation together (x_i = x_k).
+    sentences of a multi-sentence quotation together (x_i = x_k). With `strict`, a person pronoun too only with
+    its predecessor.
     """
     where = {i: j for j, i in enumerate(eligible)}
     out: list[tuple[list[tuple[int, float]], float, float]] = []
     for j, i in enumerate(eligible):
         pred = deps.predecessor[i]
-        if deps.opener[i] == "context":
+        if deps.opener[i] == "context" or (strict and deps.opener[i] == "person"):
             row = [(j, 1.0)] + ([(where[pred], -1.0)] if pred in where else [])
             out.append((row, -np.inf, 0.0))
         elif deps.opener[i] == "person":
