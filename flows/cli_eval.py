@@ -143,8 +143,16 @@ def train(
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Where to write the model (default: the one nttr ships).")
     ] = None,
+    fitness: Annotated[
+        Optional[Path],
+        typer.Option("--fitness", help="Labelled sentences (tests/data/fitness_labels.tsv): fit the junk model."),
+    ] = None,
 ) -> None:
-    """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it."""
+    """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it; with --fitness,
+    fit the fit-for-digest model on labelled sentences instead, printing its held-out figures per set."""
+    if fitness is not None:
+        train_fitness(fitness, out)
+        return
     from summarizer.summaries.algorithms import quality
     from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.duc2004 import train_quality
@@ -160,6 +168,26 @@ def train(
     out = out or Path(quality.__file__).parent / "data" / quality.ARTIFACT
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def train_fitness(labels: Path, out: Path | None) -> None:
+    """Fit the fit-for-digest model on `labels`, print junk precision and recall held out by set, and write it."""
+    from summarizer.summaries.algorithms import fitness
+    from summarizer.summaries.algorithms.train import cross_validate_fitness, dumps_fitness, fit_fitness, read_labels
+
+    if not labels.is_file():
+        raise InputError(str(labels), "no such file; give the labelled sentences, e.g. tests/data/fitness_labels.tsv")
+    try:
+        labelled = read_labels(labels)
+    except ValueError as exc:
+        raise InputError(str(labels), str(exc)) from None
+    print("held out     sentences  junk  precision  recall  (target 0.9 at 0.8)")
+    for row in cross_validate_fitness(labelled):
+        print(f"{row.set:14s} {row.sentences:7d} {row.junk:5d} {row.precision:10.2f} {row.recall:7.2f}")
+    out = out or Path(fitness.__file__).parent / "data" / fitness.ARTIFACT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dumps_fitness(fit_fitness(labelled)), encoding="utf-8")
     print(f"wrote {out}")
 
 

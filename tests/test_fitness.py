@@ -70,3 +70,21 @@ def test_cross_validation_holds_out_each_set_once() -> None:
 def test_training_is_deterministic() -> None:
     labels = read_labels(LABELS)
     assert fit_fitness(labels) == fit_fitness(labels)
+
+
+def test_train_fitness_prints_held_out_figures_and_writes_the_model(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flows.cli import main
+
+    out = tmp_path / "fitness.json"
+    assert main(["train", "--fitness", str(LABELS), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "realnews-dev2" in printed and "precision" in printed
+    assert out.read_text(encoding="utf-8") == (LABELS.parent.parent.parent / "summarizer" / "summaries" / "algorithms"
+                                              / "data" / "fitness.json").read_text(encoding="utf-8")
+
+
+def test_train_fitness_names_a_missing_labels_file(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flows.cli import main
+
+    assert main(["train", "--fitness", str(tmp_path / "none.tsv")]) == 1
+    assert "none.tsv: no such file" in capsys.readouterr().err
