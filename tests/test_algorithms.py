@@ -279,3 +279,11 @@ def test_nttr_uses_the_given_quality_model(tmp_path) -> None:  # type: ignore[no
 
 def test_straight_quotes_inside_markup_pair_up() -> None:
     assert quote_state('Delegates saw <img src=x onerror="document.title=\'pwned\'"> on screens.').balanced
+
+
+def test_nttr_writes_no_summary_from_junk_alone() -> None:
+    items = [
+        item("Farmers stand in a field near the river in Riverton, Kansas, Sunday, Oct. 20, 2024.", "a", 0),
+        item("Police stand guard in front of the town hall in Riverton, Kansas, Saturday, Oct. 19, 2024.", "b", 0),
+    ]
+    assert ConceptCoverage().select(items, np.eye(2, dtype=np.float32), budget_words=100, max_similarity=0.85) == []

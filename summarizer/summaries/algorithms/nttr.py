@@ -88,7 +88,7 @@ class ConceptCoverage:
     sentence about someone else reads wrong). False: any earlier summary sentence naming someone will do."""
     fit_for_digest: bool = True
     """Sentences the fit-for-digest decision calls junk (`fitness.py`: captions, credits, embeds, bylines, teasers,
-    bare questions, filler, fragments) are left out, unless nothing else is left."""
+    bare questions, filler, fragments) are left out; a group with nothing else gets no summary."""
     readable: bool = True
     """Constraints that keep the summary readable (`coherence.py`): a sentence opening with a word that refers
     back only with what it refers to, a multi-sentence quotation whole or not at all."""
@@ -120,7 +120,9 @@ class ConceptCoverage:
             return []
         if self.fit_for_digest:
             junk = unfit(items)
-            eligible = [i for i in eligible if i not in junk] or eligible
+            eligible = [i for i in eligible if i not in junk]
+            if not eligible:  # a group of captions or teasers only: better no summary than junk
+                return []
         deps = dependencies(items) if self.readable else None
         if deps is not None:
             eligible = readable_candidates(eligible, deps, fits, strict=self.own_antecedent)
