@@ -113,6 +113,8 @@ def summarize_into(
     got = tasks.read_inputs(inputs, settings.fetch_timeout, settings.fetch_retries)
     articles, clean_problems = tasks.clean_articles(quote(got.articles), not new_only, str(settings.cache_dir))
     problems = [*got.problems, *clean_problems]
+    skipped = {p.path for p in problems if p.kind == "skipped"}  # a warning about an input then skipped says nothing more
+    problems = [p for p in problems if p.kind == "skipped" or p.path not in skipped]
     if not articles:
         first = assemble.sorted_problems(problems)[:1]
         why = f": {first[0].path}: {first[0].reason}{', ...' if len(problems) > 1 else ''}" if first else ""

@@ -68,13 +68,17 @@ def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> 
         cleaned, problems = clean.clean_articles(articles)
         return (copies.merge_copies(cleaned) if merge else cleaned), problems
 
-    return stage_cache.remembered(
+    kept, problems = stage_cache.remembered(
         Path(cache_dir), "clean", (list(articles), merge), compute,
         dump=lambda found: {"articles": [a.model_dump(mode="json") for a in found[0]],
                             "problems": [p.model_dump(mode="json") for p in found[1]]},
         load=lambda data: ([Article.model_validate(a) for a in data["articles"]],
                            [Problem.model_validate(p) for p in data["problems"]]),
     )
+    if problems:  # with the read line's, these add up to the closing lines' counts
+        skipped = sum(p.kind == "skipped" for p in problems)
+        log.info("cleaning: %s skipped, %s", plural(skipped, "article"), plural(len(problems) - skipped, "warning"))
+    return kept, problems
 
 
 @task(name="merge-copies")

@@ -143,3 +143,14 @@ def test_feed_good_pages_are_summarized_and_each_failure_is_a_problem(flow, tmp_
     failed = {p.path: p.reason for p in digest.problems}
     for name in ("broken", "error", "slow"):
         assert any(name in path for path in failed), (name, failed)
+
+
+def test_a_garbage_file_is_one_skipped_problem_and_no_summit(flow, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], inbox)
+    (inbox / "junk.txt").write_bytes(bytes([0x29, 0xC1, 0xF9, 0xAD, 0x76, 0xE0, 0x29, 0x30, 0x32, 0xBF, 0xA9, 0x65, 0xE4, 0x3A]))
+    flow(inputs=[str(inbox)], out=str(tmp_path / "out"))
+    digest = read_digest(tmp_path / "out")
+    assert [(Path(p.path).name, p.kind) for p in digest.problems] == [("junk.txt", "skipped")]
+    assert all(Path(a.path).name != "junk.txt" for a in digest.articles)
