@@ -158,3 +158,15 @@ def test_a_per_article_stage_computes_only_the_articles_it_has_not_seen(tmp_path
     assert run(["d e", "a b"]) == [["d", "e"], ["a", "b"]]
     assert computed == ["a b", "c", "d e"]
     assert len(list((cache / stage_cache.FOLDER / "statements-each").glob("*.json"))) == 3
+
+
+def test_a_cache_from_before_last_use_was_kept_counts_as_used_today(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    conn = sqlite3.connect(cache / "embeddings.sqlite3")
+    conn.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, data BLOB NOT NULL)")
+    conn.execute("INSERT INTO vectors VALUES ('k', 1, x'00000000')")
+    conn.commit()
+    conn.close()
+    done = prune(tmp_path / "state.sqlite3", cache, "all-MiniLM-L6-v2", days=90, today=TODAY)
+    assert done.vectors == 0
