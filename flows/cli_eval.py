@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -212,21 +213,26 @@ def bench(
 
 @eval_app.command("themes")
 def themes(
-    path: Annotated[Path, typer.Argument(help="Articles as `nttr run` takes them: a folder, a file, a feed file.")],
+    paths: Annotated[list[Path], typer.Argument(help="Articles as `nttr run` takes them: a folder, a file, a feed file; one or more.")],
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write both rows (and top words) as JSON here.")] = None,
+    names: Annotated[Optional[Path], typer.Option(help="Labelled theme names (tests/data/theme_names.tsv): report the share of good names, each set left out, instead of coherence.")] = None,
+    write_model: Annotated[Optional[Path], typer.Option(help="With --names: also fit the name model on all the sets and write it here.")] = None,
 ) -> None:
-    """Cluster the statements of PATH with ours and with BERTopic; print coherence and diversity side by side."""
+    """Cluster the statements of each PATH with ours and with BERTopic; print coherence and diversity side by side.
+
+    With --names, name the themes of each PATH and report the share of good names (leave one set out).
+    """
     from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.themes import evaluate_themes, format_report, load_corpus, need_eval_extra
     from summarizer.settings import load_settings
 
-    need_eval_extra()
-    if not path.exists():
-        raise InputError(str(path), "no such file or folder; give articles as `nttr run` takes them")
+    if names is None:
+        need_eval_extra()
+    for path in paths:
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder; give articles as `nttr run` takes them")
     settings = load_settings()
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
-    with working(f"reading and encoding {path}"):
-        corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
 
     class Cached:
         def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
@@ -234,8 +240,33 @@ def themes(
 
             return encode_cached(embedder, texts, settings.cache_dir).vectors
 
-    with working("clustering with ours and with BERTopic, and scoring both"):
+    if names is not None:
+        from summarizer.evaluation.theme_names import (corpus_candidates, evaluate_names, fit_on, format_names,
+                                                       read_name_labels, set_name)
+
+        labels = read_name_labels(names)
+        sets = {}
+        for path in paths:
+            print(f"naming the themes of {path} ...", file=sys.stderr, flush=True)
+            corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
+            sets[set_name(path)] = corpus_candidates(corpus, embedder=Cached())
+        if len(sets) < 2:
+            raise InputError(str(paths[0]), "leaving one set out needs two sets or more: give more paths")
+        report = evaluate_names(sets, labels)
+        print(format_names(report))
+        if json_out:
+            json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if write_model:
+            write_model.write_text(fit_on(sets, labels).model_dump_json(indent=2) + "\n", encoding="utf-8")
+            print(f"name model fitted on {', '.join(sorted(sets))}: {write_model}")
+        return
+    reports = []
+    for path in paths:
+        corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
         report = evaluate_themes(corpus, embedder=Cached())
-    print(format_report(report))
+        print(format_report(report))
+        reports.append(report)
     if json_out:
-        json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        body = reports[0].model_dump_json(indent=2) if len(reports) == 1 else \
+            "[" + ",\n".join(r.model_dump_json(indent=2) for r in reports) + "]"
+        json_out.write_text(body + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 - duc2004.run_duc2004(...): ROUGE of our summarizers beside the published systems on DUC 2004.
 - events.evaluate_events(...): event grouping against gold labels (B-cubed, ARI, the mistakes).
 - themes.evaluate_themes(...): themes against BERTopic (NPMI coherence, diversity).
+- theme_names.evaluate_names(...): share of good theme names against a labelled list, one set left out.
 - readability.digest_summaries(...): dangling openings, unbalanced quotes, repeats in a digest.
 - bench.run_bench(...): speed and memory figures beside their targets.
 """

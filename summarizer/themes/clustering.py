@@ -220,12 +220,14 @@ def cluster_statements(
     lexical_weight: float = 0.5,
     anchor: bool = True,
     random_state: int = 0,
+    learned_names: bool = True,
 ) -> list[ThemeCluster]:
     """Cluster merged statements into named themes (largest first); statements in none stay outside.
 
     `embedder` embeds the name candidates (KeyBERT-style scoring); without one, candidates are scored by the
     mean vector of the statements that contain them. `event_terms` (lower-case words naming the events, such
-    as the summits' places) cannot make a theme's name on their own.
+    as the summits' places) cannot make a theme's name on their own. `learned_names`: labels by the shipped
+    name model (else by the namer's score alone, as the names evaluation clusters).
     """
     from summarizer.themes.names import corpus_vocabulary, name_themes
 
@@ -256,7 +258,8 @@ def cluster_statements(
         # A group named before keeps its name: the name is a function of the members and the corpus.
         todo = [list(g) for g in groups if tuple(g) not in named_before]
         for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
-                                           summit_of=summit_of, vocabulary=vocabulary()) if todo else []):
+                                           summit_of=summit_of, vocabulary=vocabulary(),
+                                           learned=learned_names) if todo else []):
             named_before[tuple(g)] = nm
         return [named_before[tuple(g)] for g in groups]
 

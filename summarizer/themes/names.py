@@ -28,12 +28,14 @@ theme:
      containing each of its words) x log of its lift over the whole corpus (the theme's share of statements
      with the phrase against the corpus share, as c-TF-IDF weighs a class against the others);
    - specificity, a general-English frequency prior (`wordfreq` Zipf scale): "rearmament" beats "situation".
-4. The label is the best candidate of two to five words whose last word is a common noun (never a verb,
-   an adverb or a bare personal name); failing one, a single common noun found in a third of the members
-   and rarer than Zipf 4.4 ("Negotiations", not "Steps"). Such a noun also beats the best phrase when it
-   is in half of the members and in three times as many as that phrase (most statements are about
-   negotiations, two about a "targeted program"). A theme with no such candidate has no name of its own (its words are the
-   event's, or too few), and `name_themes` returns None for it: it is not a theme.
+4. The label is the eligible candidate the name model (`name_model.py`) finds likeliest to be kept by an
+   editor: a logistic regression over the score's parts and general features of the phrase (its head's
+   derivational class, whether it acts as a subject, a possessive, its adjectives' subjectivity), fitted on
+   a labelled list of good and bad names of our dev sets. Eligible: two to five words ending on a common
+   noun, or one lower-case common noun in two members and rarer than Zipf 4.8. When no candidate reaches
+   the model's threshold (a time of day, an office, a picture, a generic phrase are all it has), the theme
+   has no name of its own, and `name_themes` returns None for it: it is not a theme. The score alone
+   (`learned=False`: the best phrase, or a dominant rare noun) is kept as the evaluation's baseline.
 
 Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
 corpus statistics come from at most `CORPUS_SAMPLE` statements and each theme's from at most `THEME_SAMPLE`
@@ -53,7 +55,8 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from summarizer.events.signatures import EVENT_WORDS
-from summarizer.themes.words import STOP_WORDS, Clusterable
+from summarizer.themes.name_model import Candidate, NameModel, shipped_model
+from summarizer.themes.words import STOP_WORDS, Clusterable, specificity
 
 MAX_WORDS = 5
 MIN_SUPPORT = 2
@@ -70,6 +73,8 @@ ROLE_SHARE = 0.5
 SINGLE_WORD_COVERAGE = 1 / 3
 SINGLE_WORD_SPECIFICITY = 0.65
 """A one-word name must be rarer in general English than Zipf 4.4 ("negotiations", not "steps")."""
+ELIGIBLE_SPECIFICITY = 0.55
+"""A one-word candidate the name model may choose must be rarer in general English than Zipf 4.8."""
 DOMINANT_WORD = 0.5
 DOMINANT_OVER_PHRASE = 3
 """A one-word name in half of the members and in three times as many as the best phrase names the theme."""
@@ -81,6 +86,7 @@ THEME_SAMPLE = 300
 _NOUN = {"NN", "NNS", "NNP", "NNPS"}
 _PROPER = {"NNP", "NNPS"}
 _COMMON = {"NN", "NNS"}
+_ACTS = {"VBD", "VBZ", "VBP", "MD"}
 _MODIFIER = {"JJ", "JJR", "JJS", "VBN", "VBG"} | _NOUN
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _TOKEN_OK = re.compile(r"^[A-Za-z][A-Za-z\-']*[A-Za-z]$")
@@ -108,6 +114,8 @@ class Phrase:
     words: tuple[str, ...]
     common_head: bool
     titled: bool = False
+    acts: bool = False
+    """A verb follows it here, as after a subject ("the official said"): people and offices act, topics rarely."""
 
 
 def singular(word: str) -> str:
@@ -198,10 +206,14 @@ def phrases(text: str, tagged: Sequence[tuple[str, str]] | None = None) -> list[
                     continue
                 titled = e < len(tagged) and ((tagged[e][1] in _PROPER and last_word[:1].isupper())
                                                or _describes_a_name(tagged, e))
-                if key not in found or (titled and not found[key].titled):
+                acts = e < len(tagged) and (tagged[e][1] in _ACTS or (
+                    tagged[e][1] in ("RB", "RBR") and e + 1 < len(tagged) and tagged[e + 1][1] in _ACTS))
+                old = found.get(key)
+                if old is None or (titled and not old.titled) or (acts and not old.acts):
                     # Words interned: the cache of analysed statements holds each distinct word once.
                     found[key] = Phrase(key=tuple(map(sys.intern, key)), words=tuple(map(sys.intern, words)),
-                                        common_head=last_tag in _COMMON, titled=titled)
+                                        common_head=last_tag in _COMMON, titled=titled or bool(old and old.titled),
+                                        acts=acts or bool(old and old.acts))
     return list(found.values())
 
 
@@ -218,15 +230,6 @@ def _join_possessive(words: Sequence[str]) -> list[str]:
         else:
             out.append(w)
     return out
-
-
-@lru_cache(maxsize=65536)
-def specificity(word: str) -> float:
-    """General-English rarity prior of a word, from 0.25 (very common) to 1 (rare), by `wordfreq`'s Zipf scale."""
-    from wordfreq import zipf_frequency
-
-    zipf = zipf_frequency(word.replace("'s", ""), "en")
-    return float(min(1.0, max(0.25, (7.0 - zipf) / 4.0)))
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -371,7 +374,7 @@ def corpus_vocabulary(
     return vocab
 
 
-def name_themes(
+def theme_candidates(
     merged: Sequence[Clusterable],
     vectors: np.ndarray,
     groups: Sequence[Sequence[int]],
@@ -380,14 +383,9 @@ def name_themes(
     event_terms: Collection[str] = (),
     summit_of: Mapping[str, str] | None = None,
     vocabulary: Vocabulary | None = None,
-) -> list[ThemeName | None]:
-    """A name for each group of merged statements (indices), or None where the group has no name of its own.
-
-    `embedder` (anything with `encode(list[str]) -> array`) embeds candidates; without it a candidate's vector
-    is the mean vector of the statements containing it. `summit_of` maps article ids to summits (for the
-    spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
-    names several sets of groups of the same statements (computed here otherwise).
-    """
+    limit: int = CANDIDATES,
+) -> list[list[Candidate]]:
+    """Each group's scored candidates, best first (arguments as `name_themes`)."""
     if not groups:
         return []
     tags = _Tags(merged)
@@ -399,20 +397,22 @@ def name_themes(
         return normalize(vectors[list(rows)].astype(np.float64))
 
     mean = unit(vocab.sample).mean(axis=0)
-    names: list[ThemeName | None] = []
+    out: list[list[Candidate]] = []
     for group in groups:
         members = evenly(list(group), THEME_SAMPLE)
         m = len(members)
         if m == 0:
-            names.append(None)
+            out.append([])
             continue
         inside: Counter[tuple[str, ...]] = Counter()
         forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
         containing: dict[tuple[str, ...], list[int]] = defaultdict(list)
         common: dict[tuple[str, ...], bool] = {}
+        acting: Counter[tuple[str, ...]] = Counter()
         for i in members:
             for p in tags.phrases(i):
                 inside[p.key] += 1
+                acting[p.key] += p.acts
                 common[p.key] = common.get(p.key, False) or p.common_head
                 forms[p.key][p.words] += 1
                 containing[p.key].append(i)
@@ -426,16 +426,18 @@ def name_themes(
         support = {k: (inside[k] + word_cover[k]) / 2 for k in keys}
         centroid = unit(members).mean(axis=0) - mean
         centroid /= np.linalg.norm(centroid) or 1.0
+        lifts: dict[tuple[str, ...], float] = {}
         prior: dict[tuple[str, ...], float] = {}
         for k in keys:
             corpus_share = max(vocab.df.get(k, 0), 1) / n_sample
             lift = (inside[k] / m) / corpus_share
             if lift > 1.0:
+                lifts[k] = lift
                 prior[k] = support[k] / m * np.log(lift) * _phrase_specificity(k)
         # As KeyBERTInspired: only the best candidates by word statistics are embedded.
-        keys = sorted(sorted(prior, key=lambda k: (-prior[k], k))[:CANDIDATES])
+        keys = sorted(sorted(prior, key=lambda k: (-prior[k], k))[:limit])
         if not keys:
-            names.append(None)
+            out.append([])
             continue
         texts = [display(vocab.forms.get(k) or forms[k]) for k in keys]
         if embedder is not None:
@@ -443,34 +445,89 @@ def name_themes(
         else:
             cand = normalize(np.stack([unit(containing[k]).mean(axis=0) for k in keys]))
         relevance = normalize(cand - mean) @ centroid
-        scores = {k: rel * prior[k] for k, rel in zip(keys, relevance.tolist()) if rel > 0}
-        ranked = sorted(scores, key=lambda k: (-scores[k], k))
-        label = next((k for k in ranked if 2 <= len(k) <= MAX_WORDS and common[k]), None)
-        if label is not None:
-            # A word that is what the theme is about beats a phrase found in few members.
-            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= DOMINANT_WORD * m
-                          and inside[k] >= DOMINANT_OVER_PHRASE * inside[label]
-                          and display(vocab.forms.get(k) or forms[k]).islower()  # "negotiations", not "Anwar"
-                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
-                         label)
-        if label is None:
-            label = next((k for k in ranked if len(k) == 1 and common[k] and inside[k] >= SINGLE_WORD_COVERAGE * m
-                          and specificity(display(vocab.forms.get(k) or forms[k])) >= SINGLE_WORD_SPECIFICITY),
-                         None)
+        found = [Candidate(key=k, text=t, relevance=float(rel), coverage=support[k] / m, lift=lifts[k],
+                           specificity=_phrase_specificity(k), members=inside[k], theme_size=m, common_head=common[k],
+                           acting=acting[k] / inside[k])
+                 for k, t, rel in zip(keys, texts, relevance.tolist()) if rel > 0]
+        out.append(sorted(found, key=lambda c: (-c.score, c.key)))
+    return out
+
+
+def eligible(c: Candidate) -> bool:
+    """Whether a candidate may be a label: two to five words ending on a common noun, or one lower-case common
+    noun in two members or more and rarer than Zipf 4.8 ("border", not "people", nor "Anwar")."""
+    if not c.common_head:
+        return False
+    if len(c.key) >= 2:
+        return len(c.key) <= MAX_WORDS
+    return c.text.islower() and c.members >= MIN_SUPPORT and specificity(c.text) >= ELIGIBLE_SPECIFICITY
+
+
+def choose_label(ranked: Sequence[Candidate], model: NameModel | None = None) -> Candidate | None:
+    """The label among a theme's ranked candidates: the eligible one `model` finds likeliest good, or None.
+
+    Without a model, rule 4 of the module docstring (the score alone), kept as the baseline of the evaluation.
+    """
+    if model is not None:
+        pool = [c for c in ranked if eligible(c)]
+        if not pool:
+            return None
+        good = model.goodness(pool)
+        best = int(np.argmax(good))  # ties: the better score, as ranked
+        # No candidate an editor would keep: the theme has no name of its own.
+        return pool[best] if good[best] >= model.threshold else None
+    label = next((c for c in ranked if 2 <= len(c.key) <= MAX_WORDS and c.common_head), None)
+    if label is not None:
+        # A word that is what the theme is about beats a phrase found in few members.
+        label = next((c for c in ranked if len(c.key) == 1 and c.common_head and c.members >= DOMINANT_WORD * c.theme_size
+                      and c.members >= DOMINANT_OVER_PHRASE * label.members
+                      and c.text.islower()  # "negotiations", not "Anwar"
+                      and specificity(c.text) >= SINGLE_WORD_SPECIFICITY),
+                     label)
+    if label is None:
+        label = next((c for c in ranked if len(c.key) == 1 and c.common_head
+                      and c.members >= SINGLE_WORD_COVERAGE * c.theme_size
+                      and specificity(c.text) >= SINGLE_WORD_SPECIFICITY), None)
+    return label
+
+
+def name_themes(
+    merged: Sequence[Clusterable],
+    vectors: np.ndarray,
+    groups: Sequence[Sequence[int]],
+    *,
+    embedder: object | None = None,
+    event_terms: Collection[str] = (),
+    summit_of: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
+    learned: bool = True,
+) -> list[ThemeName | None]:
+    """A name for each group of merged statements (indices), or None where the group has no name of its own.
+
+    `embedder` (anything with `encode(list[str]) -> array`) embeds candidates; without it a candidate's vector
+    is the mean vector of the statements containing it. `summit_of` maps article ids to summits (for the
+    spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
+    names several sets of groups of the same statements (computed here otherwise). `learned`: the label is
+    the shipped name model's choice (`name_model.py`); else the best-scoring candidate (the baseline).
+    """
+    model = shipped_model() if learned else None
+    names: list[ThemeName | None] = []
+    for ranked in theme_candidates(merged, vectors, groups, embedder=embedder, event_terms=event_terms,
+                                   summit_of=summit_of, vocabulary=vocabulary):
+        label = choose_label(ranked, model)
         if label is None:
             names.append(None)
             continue
         keywords: list[str] = []
         chosen: list[tuple[str, ...]] = []
-        for k in ranked:
-            if any(_inside(k, c) or _inside(c, k) for c in chosen):
+        for c in ranked:
+            if any(_inside(c.key, k) or _inside(k, c.key) for k in chosen):
                 continue
-            chosen.append(k)
-            keywords.append(display(vocab.forms.get(k) or forms[k]))
+            chosen.append(c.key)
+            keywords.append(c.text)
             if len(keywords) >= KEYWORDS:
                 break
-        names.append(ThemeName(label=label_case(display(vocab.forms.get(label) or forms[label])),
-                               keywords=tuple(keywords)))
+        names.append(ThemeName(label=label_case(label.text), keywords=tuple(keywords)))
     return names
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -16,6 +17,15 @@ _EXTRA_STOP = frozenset(
     "explained recalled reiterated suggested called believe think way need needs".split()
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | _EXTRA_STOP)
+
+
+@lru_cache(maxsize=65536)
+def specificity(word: str) -> float:
+    """General-English rarity prior of a word, from 0.25 (very common) to 1 (rare), by `wordfreq`'s Zipf scale."""
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word.replace("'s", ""), "en")
+    return float(min(1.0, max(0.25, (7.0 - zipf) / 4.0)))
 
 
 class Reported(Protocol):

@@ -1,0 +1,96 @@
+"""Theme names an editor would keep: the name model, its labelled list, and the leave-one-set-out evaluation."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from summarizer.errors import InputError
+from summarizer.evaluation.theme_names import REASONS, evaluate_names, read_name_labels, set_name
+from summarizer.themes.name_model import FEATURES, Candidate, fit_name_model, shipped_model
+from summarizer.themes.names import choose_label, phrases
+
+LABELS = Path(__file__).parent / "data" / "theme_names.tsv"
+
+
+def cand(text: str, *, relevance: float = 0.4, coverage: float = 0.3, lift: float = 10.0, spec: float = 0.7,
+         members: int = 4, size: int = 12, acting: float = 0.0) -> Candidate:
+    words = tuple(text.lower().split())
+    return Candidate(key=words, text=text, relevance=relevance, coverage=coverage, lift=lift, specificity=spec,
+                     members=members, theme_size=size, common_head=True, acting=acting)
+
+
+def test_an_office_that_scores_a_little_higher_loses_to_the_topic():
+    office = cand("foreign ministry official", relevance=0.41, acting=1.0)
+    topic = cand("border agreement", relevance=0.40)
+    ranked = sorted([office, topic], key=lambda c: -c.score)
+    assert ranked[0] is office  # the score alone would name the theme after the office
+    assert choose_label(ranked, shipped_model()) is topic
+
+
+def test_a_neighbour_of_the_topic_loses_to_the_topic():
+    fragment = cand("Brazil's neighbour", relevance=0.41)
+    topic = cand("bloc's expansion", relevance=0.40)
+    assert fragment.score > topic.score
+    assert choose_label([fragment, topic], shipped_model()) is topic
+
+
+def test_a_theme_whose_candidates_are_all_weak_gets_no_name():
+    weak = [cand("people's lives", relevance=0.05, coverage=0.1, members=1, spec=0.4),
+            cand("formal interaction", relevance=0.04, coverage=0.1, members=1, spec=0.5)]
+    assert choose_label(weak) is not None  # the score alone names it anyway
+    assert choose_label(weak, shipped_model()) is None
+
+
+def test_a_phrase_followed_by_a_verb_is_marked_as_acting():
+    found = {p.key: p for p in phrases("The ministry official said both sides signed the border agreement.")}
+    assert found[("ministry", "official")].acts
+    assert not found[("border", "agreement")].acts
+
+
+def test_the_shipped_model_uses_the_features_computed_today():
+    assert shipped_model().features == list(FEATURES)
+
+
+def test_fitting_needs_good_and_bad_names():
+    with pytest.raises(ValueError, match="good and bad"):
+        fit_name_model([cand("border agreement")], [True])
+
+
+def test_every_labelled_name_has_a_known_reason():
+    with LABELS.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert {r["reason"] for r in rows} <= set(REASONS)
+    assert len({(r["set"], r["name"].lower()) for r in rows}) == len(rows)  # no name labelled twice in a set
+
+
+def test_a_bad_label_row_names_its_line(tmp_path):
+    path = tmp_path / "labels.tsv"
+    path.write_text("set\tname\treason\nseeds\tborder agreement\tgood\nseeds\tgroup photo\tugly\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels.tsv:3"):
+        read_name_labels(path)
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("../shared/realnews-dev/pages.jsonl", "realnews-dev"),
+    ("../shared/duc2004-dev/docs", "duc2004-dev"),
+    ("../shared/seeds", "seeds"),
+])
+def test_a_set_goes_by_its_folder(path, name):
+    assert set_name(Path(path)) == name
+
+
+def test_leave_one_set_out_scores_each_set_with_a_model_fitted_on_the_others():
+    def themes():
+        return [[cand("ministry official", relevance=0.6, acting=1.0, coverage=0.1, members=1),
+                 cand("trade tariffs", relevance=0.5)],
+                [cand("press office", relevance=0.6, acting=1.0, coverage=0.1, members=1),
+                 cand("grain exports", relevance=0.5)]]
+
+    labels = {s: {"ministry official": "role/office", "trade tariffs": "good", "press office": "role/office",
+                  "grain exports": "good"} for s in ("a", "b")}
+    report = evaluate_names({"a": themes(), "b": themes()}, labels, threshold=-100.0)
+    assert [(s.set, s.named, s.good) for s in report.sets] == [("a", 2, 2), ("b", 2, 2)]
+    assert [s.baseline_good for s in report.sets] == [0, 0]  # the score alone picks the offices
