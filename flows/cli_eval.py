@@ -244,14 +244,14 @@ def themes(
         from summarizer.evaluation.theme_names import (corpus_candidates, evaluate_names, fit_on, format_names,
                                                        read_name_labels, set_name)
 
+        if len({set_name(p) for p in paths}) < 2:
+            raise InputError(str(paths[0]), "leaving one set out needs two sets or more: give more paths")
         labels = read_name_labels(names)
         sets = {}
         for path in paths:
             print(f"naming the themes of {path} ...", file=sys.stderr, flush=True)
             corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
             sets[set_name(path)] = corpus_candidates(corpus, embedder=Cached())
-        if len(sets) < 2:
-            raise InputError(str(paths[0]), "leaving one set out needs two sets or more: give more paths")
         report = evaluate_names(sets, labels)
         print(format_names(report))
         if json_out:

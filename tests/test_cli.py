@@ -14,6 +14,9 @@ from flows.cli import main
         (["run", "seeds", "--since", "2025-13-01"], "'2025-13-01' does not match the formats '%Y-%m-%d'"),
         (["run", "seeds", "--budget", "many"], "Invalid value for '--budget'"),
         (["eval", "duc2004", "/no/such/folder"], "/no/such/folder: no docs/ folder here"),
+        (["eval", "themes", "seeds", "--names", "tests/data/theme_names.tsv"],
+         "seeds: leaving one set out needs two sets or more: give more paths"),
+        (["eval", "themes", "seeds", "tests", "--names", "no-labels.tsv"], "no-labels.tsv: no such file"),
         (["frobnicate"], "No such command 'frobnicate'"),
     ],
 )

@@ -27,8 +27,8 @@ REASONS = ("good", "time/weather", "generic", "role/office", "picture", "neighbo
 SKIPPED = {"docs", "text"}
 C = 0.1
 """Inverse L2 strength of the name model (0.1 and 1 tried, leave one set out)."""
-THRESHOLD = 0.5
-"""Log-odds below which a theme keeps no name (0, 0.5 and 1 tried, leave one set out)."""
+THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+"""Log-odds below which a theme keeps no name, tried on the training sets (nested leave one set out)."""
 
 
 def set_name(path: Path) -> str:
@@ -64,6 +64,8 @@ class SetNames(BaseModel):
     good: int
     baseline_good: int
     baseline_named: int
+    threshold: float
+    """The model's log-odds threshold (chosen without this set)."""
     names: list[tuple[str, str]]
     """(name, reason or "unlabelled") of each named theme."""
 
@@ -110,7 +112,7 @@ def _labelled(themes: Sequence[Sequence[Candidate]], labels: Mapping[str, str]) 
 
 
 def fit_on(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
-           c: float = C, threshold: float = THRESHOLD) -> NameModel:
+           c: float = C, threshold: float | None = None) -> NameModel:
     """The name model fitted on the labelled candidates of these sets."""
     cands: list[Candidate] = []
     good: list[bool] = []
@@ -118,12 +120,30 @@ def fit_on(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[st
         x, y = _labelled(themes, labels.get(name, {}))
         cands += x
         good += y
+    if threshold is None:
+        threshold = choose_threshold(sets, labels, c=c)
     return fit_name_model(cands, good, c=c, threshold=threshold, trained_on=[f"{n}" for n in sorted(sets)] + [f"{len(cands)} candidates"])
 
 
+def choose_threshold(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
+                     c: float = C) -> float:
+    """The threshold of `THRESHOLDS` with the most good names less bad ones, each of these sets left out (an
+    editor loses as much from a bad name as he gains from a good one; ties: the lower threshold, more names)."""
+    if len(sets) < 2:
+        return 0.0
+    gains = []
+    for t in THRESHOLDS:
+        report = evaluate_names(sets, labels, c=c, threshold=t)
+        gains.append(sum(2 * s.good - s.named for s in report.sets))
+    return THRESHOLDS[int(np.argmax(gains))]
+
+
 def evaluate_names(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
-                   c: float = C, threshold: float = THRESHOLD) -> NamesReport:
-    """Leave one set out: fit on the others, name the held-out set's themes, count good names."""
+                   c: float = C, threshold: float | None = None) -> NamesReport:
+    """Leave one set out: fit on the others, name the held-out set's themes, count good names.
+
+    `threshold`: the model's, else chosen on the other sets alone (`choose_threshold`, nested).
+    """
     rows: list[SetNames] = []
     for held in sorted(sets):
         model = fit_on({k: v for k, v in sets.items() if k != held}, labels, c=c, threshold=threshold)
@@ -137,7 +157,7 @@ def evaluate_names(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Ma
             base = choose_label(cands)
             if base is not None:
                 base_reasons.append(known.get(base.text.lower(), "unlabelled"))
-        rows.append(SetNames(set=held, themes=len(sets[held]), named=len(names),
+        rows.append(SetNames(set=held, themes=len(sets[held]), named=len(names), threshold=model.threshold,
                              good=sum(r == "good" for _, r in names), names=names,
                              baseline_good=base_reasons.count("good"), baseline_named=len(base_reasons)))
     return NamesReport(sets=rows)
@@ -146,12 +166,13 @@ def evaluate_names(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Ma
 def format_names(report: NamesReport) -> str:
     """Per-set shares of good names (held out), the baseline's, and the mean with its spread."""
     shares = np.array([s.share for s in report.sets])
-    lines = [f"{'held-out set':<16} {'themes':>6} {'named':>6} {'good':>5} {'share':>6}   {'score-only namer':>16}"]
+    lines = [f"{'held-out set':<16} {'themes':>6} {'named':>6} {'good':>5} {'share':>6} {'threshold':>9}   "
+             f"{'score-only namer':>16}"]
     for s in report.sets:
-        lines.append(f"{s.set:<16} {s.themes:>6} {s.named:>6} {s.good:>5} {s.share:>6.0%}   "
+        lines.append(f"{s.set:<16} {s.themes:>6} {s.named:>6} {s.good:>5} {s.share:>6.0%} {s.threshold:>9.1f}   "
                      f"{s.baseline_good:>5}/{s.baseline_named:<3} {s.baseline_share:>5.0%}")
     lines.append(f"{'pooled':<16} {sum(s.themes for s in report.sets):>6} {sum(s.named for s in report.sets):>6} "
-                 f"{sum(s.good for s in report.sets):>5} {report.pooled:>6.0%}   {report.baseline_pooled:>15.0%}")
+                 f"{sum(s.good for s in report.sets):>5} {report.pooled:>6.0%} {'':>9}   {report.baseline_pooled:>15.0%}")
     lines.append(f"mean over sets {shares.mean():.0%} (sd {shares.std():.0%}, min {shares.min():.0%})")
     for s in report.sets:
         bad = [f"{n} ({r})" for n, r in s.names if r != "good"]

@@ -8,7 +8,8 @@ none of them a list of our sets' words:
 
 - the parts of the namer's score: relevance to the theme (KeyBERT-style cosine), coverage of the members,
   log lift over the corpus, general-English specificity (`wordfreq`) of the phrase and of its head;
-- its shape: one word or several, a possessive ("Brazil's"), a capitalised first word;
+- its shape and support: one word or several, a possessive ("Brazil's"), a capitalised first word, the
+  number of members that say it (a name two statements use is seldom what twenty are about);
 - its head's derivational class, from English morphology: an abstract noun ("-tion", "-ment", "-ism",
   "-ship", ...: what a topic usually is) or an agent noun ("-er", "-or", "-ist", "-ian": who acts);
 - how the statements use it: the share of its occurrences followed by a verb, as a subject ("the official
@@ -52,6 +53,7 @@ FEATURES = (
     "acting",
     "subjectivity",
     "member_share",
+    "log_members",
 )
 ARTIFACT = "names.json"
 _ABSTRACT = re.compile(r"(tion|sion|ment|ism|ity|ance|ence|ship|ing|age|ure|acy|ness|ency|ancy|ery|logy|ics?)$")
@@ -78,6 +80,7 @@ class Candidate:
     common_head: bool
     acting: float = 0.0
     """Share of its occurrences in the theme followed by a verb, as a subject."""
+
 
     @property
     def score(self) -> float:
@@ -111,6 +114,7 @@ def features(c: Candidate) -> list[float]:
         c.acting,
         subjectivity(c.text),
         c.members / max(1, c.theme_size),
+        math.log(max(1, c.members)),
     ]
 
 
