@@ -217,6 +217,7 @@ def themes(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write both rows (and top words) as JSON here.")] = None,
     names: Annotated[Optional[Path], typer.Option(help="Labelled theme names (tests/data/theme_names.tsv): report the share of good names, each set left out, instead of coherence.")] = None,
     write_model: Annotated[Optional[Path], typer.Option(help="With --names: also fit the name model on all the sets and write it here.")] = None,
+    abstain: Annotated[bool, typer.Option(help="With --names: leave a theme unnamed when no candidate reaches a threshold chosen on the other sets.")] = False,
 ) -> None:
     """Cluster the statements of each PATH with ours and with BERTopic; print coherence and diversity side by side.
 
@@ -252,12 +253,13 @@ def themes(
             print(f"naming the themes of {path} ...", file=sys.stderr, flush=True)
             corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
             sets[set_name(path)] = corpus_candidates(corpus, embedder=Cached())
-        report = evaluate_names(sets, labels)
+        report = evaluate_names(sets, labels, abstain=abstain)
         print(format_names(report))
         if json_out:
             json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
         if write_model:
-            write_model.write_text(fit_on(sets, labels).model_dump_json(indent=2) + "\n", encoding="utf-8")
+            write_model.write_text(fit_on(sets, labels, abstain=abstain).model_dump_json(indent=2) + "\n",
+                                   encoding="utf-8")
             print(f"name model fitted on {', '.join(sorted(sets))}: {write_model}")
         return
     reports = []

@@ -37,11 +37,12 @@ def test_a_neighbour_of_the_topic_loses_to_the_topic():
     assert choose_label([fragment, topic], shipped_model()) is topic
 
 
-def test_a_theme_whose_candidates_are_all_weak_gets_no_name():
+def test_a_model_with_a_threshold_leaves_a_theme_whose_candidates_are_all_weak_unnamed():
     weak = [cand("people's lives", relevance=0.05, coverage=0.1, members=1, spec=0.4),
             cand("formal interaction", relevance=0.04, coverage=0.1, members=1, spec=0.5)]
+    abstaining = shipped_model().model_copy(update={"threshold": 0.0})
     assert choose_label(weak) is not None  # the score alone names it anyway
-    assert choose_label(weak, shipped_model()) is None
+    assert choose_label(weak, abstaining) is None
 
 
 def test_a_phrase_followed_by_a_verb_is_marked_as_acting():
@@ -91,6 +92,6 @@ def test_leave_one_set_out_scores_each_set_with_a_model_fitted_on_the_others():
 
     labels = {s: {"ministry official": "role/office", "trade tariffs": "good", "press office": "role/office",
                   "grain exports": "good"} for s in ("a", "b")}
-    report = evaluate_names({"a": themes(), "b": themes()}, labels, threshold=-100.0)
+    report = evaluate_names({"a": themes(), "b": themes()}, labels)
     assert [(s.set, s.named, s.good) for s in report.sets] == [("a", 2, 2), ("b", 2, 2)]
     assert [s.baseline_good for s in report.sets] == [0, 0]  # the score alone picks the offices

@@ -64,8 +64,8 @@ class SetNames(BaseModel):
     good: int
     baseline_good: int
     baseline_named: int
-    threshold: float
-    """The model's log-odds threshold (chosen without this set)."""
+    threshold: float | None
+    """The model's log-odds threshold (chosen without this set; None: every theme named)."""
     names: list[tuple[str, str]]
     """(name, reason or "unlabelled") of each named theme."""
 
@@ -112,7 +112,7 @@ def _labelled(themes: Sequence[Sequence[Candidate]], labels: Mapping[str, str]) 
 
 
 def fit_on(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
-           c: float = C, threshold: float | None = None) -> NameModel:
+           c: float = C, abstain: bool = False) -> NameModel:
     """The name model fitted on the labelled candidates of these sets."""
     cands: list[Candidate] = []
     good: list[bool] = []
@@ -120,8 +120,7 @@ def fit_on(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[st
         x, y = _labelled(themes, labels.get(name, {}))
         cands += x
         good += y
-    if threshold is None:
-        threshold = choose_threshold(sets, labels, c=c)
+    threshold = choose_threshold(sets, labels, c=c) if abstain else None
     return fit_name_model(cands, good, c=c, threshold=threshold, trained_on=[f"{n}" for n in sorted(sets)] + [f"{len(cands)} candidates"])
 
 
@@ -133,20 +132,29 @@ def choose_threshold(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: 
         return 0.0
     gains = []
     for t in THRESHOLDS:
-        report = evaluate_names(sets, labels, c=c, threshold=t)
+        report = _evaluate(sets, labels, c=c, threshold=t)
         gains.append(sum(2 * s.good - s.named for s in report.sets))
     return THRESHOLDS[int(np.argmax(gains))]
 
 
 def evaluate_names(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
-                   c: float = C, threshold: float | None = None) -> NamesReport:
+                   c: float = C, abstain: bool = False) -> NamesReport:
     """Leave one set out: fit on the others, name the held-out set's themes, count good names.
 
-    `threshold`: the model's, else chosen on the other sets alone (`choose_threshold`, nested).
+    `abstain`: a theme whose best candidate is below a threshold chosen on the other sets alone
+    (`choose_threshold`, nested) gets no name; else every theme with a candidate is named (as shipped).
     """
+    return _evaluate(sets, labels, c=c, threshold="nested" if abstain else None)
+
+
+def _evaluate(sets: Mapping[str, Sequence[Sequence[Candidate]]], labels: Mapping[str, Mapping[str, str]], *,
+              c: float, threshold: float | str | None) -> NamesReport:
     rows: list[SetNames] = []
     for held in sorted(sets):
-        model = fit_on({k: v for k, v in sets.items() if k != held}, labels, c=c, threshold=threshold)
+        rest = {k: v for k, v in sets.items() if k != held}
+        model = fit_on(rest, labels, c=c, abstain=threshold == "nested")
+        if not isinstance(threshold, str):
+            model = model.model_copy(update={"threshold": threshold})
         known = labels.get(held, {})
         names: list[tuple[str, str]] = []
         base_reasons: list[str] = []
@@ -169,7 +177,7 @@ def format_names(report: NamesReport) -> str:
     lines = [f"{'held-out set':<16} {'themes':>6} {'named':>6} {'good':>5} {'share':>6} {'threshold':>9}   "
              f"{'score-only namer':>16}"]
     for s in report.sets:
-        lines.append(f"{s.set:<16} {s.themes:>6} {s.named:>6} {s.good:>5} {s.share:>6.0%} {s.threshold:>9.1f}   "
+        lines.append(f"{s.set:<16} {s.themes:>6} {s.named:>6} {s.good:>5} {s.share:>6.0%} {'none' if s.threshold is None else f'{s.threshold:.1f}':>9}   "
                      f"{s.baseline_good:>5}/{s.baseline_named:<3} {s.baseline_share:>5.0%}")
     lines.append(f"{'pooled':<16} {sum(s.themes for s in report.sets):>6} {sum(s.named for s in report.sets):>6} "
                  f"{sum(s.good for s in report.sets):>5} {report.pooled:>6.0%} {'':>9}   {report.baseline_pooled:>15.0%}")

@@ -226,8 +226,9 @@ def cluster_statements(
 
     `embedder` embeds the name candidates (KeyBERT-style scoring); without one, candidates are scored by the
     mean vector of the statements that contain them. `event_terms` (lower-case words naming the events, such
-    as the summits' places) cannot make a theme's name on their own. `learned_names`: labels by the shipped
-    name model (else by the namer's score alone, as the names evaluation clusters).
+    as the summits' places) cannot make a theme's name on their own. `learned_names`: the final labels by the shipped
+    name model, a theme dropped where it finds no name an editor would keep (else by the namer's score alone;
+    the clusters are the same either way).
     """
     from summarizer.themes.names import corpus_vocabulary, name_themes
 
@@ -259,7 +260,7 @@ def cluster_statements(
         todo = [list(g) for g in groups if tuple(g) not in named_before]
         for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
                                            summit_of=summit_of, vocabulary=vocabulary(),
-                                           learned=learned_names) if todo else []):
+                                           learned=False) if todo else []):
             named_before[tuple(g)] = nm
         return [named_before[tuple(g)] for g in groups]
 
@@ -283,13 +284,19 @@ def cluster_statements(
         if len(joined) == len([nm for nm in names if nm is not None]):
             break
         groups, names = joined, namer(joined)
+    if learned_names:
+        # The clusters are settled by the score's names; the label an editor would keep is chosen last, so
+        # the names evaluation (`evaluation/theme_names.py`) sees exactly these clusters.
+        names = [None if nm is None else learned for nm, learned in zip(names, name_themes(
+            merged, v, groups, embedder=embedder, event_terms=event_terms, summit_of=summit_of,
+            vocabulary=vocabulary(), learned=True))]
     out: list[ThemeCluster] = []
     order = sorted(range(len(groups)), key=lambda i: (-len(groups[i]), groups[i][0] if groups[i] else 0))
     used: Counter[str] = Counter()
     for i in order:
         members, name = groups[i], names[i]
-        if name is None or len(members) < min_size:
-            continue
+        if name is None or not name.kept or len(members) < min_size:
+            continue  # no name of its own, none an editor would keep, or too small: not a theme
         slug = _slug(name.label)
         used[slug] += 1
         tid = slug if used[slug] == 1 else f"{slug}-{used[slug]}"

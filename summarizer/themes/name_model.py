@@ -19,7 +19,9 @@ none of them a list of our sets' words:
 A regularised logistic regression learns their weights from a labelled list of good and bad names
 (`tests/data/theme_names.tsv`, candidates of our dev sets' themes; `nttr eval themes --names` reports the
 share of good names left one set out) and is shipped as `data/names.json`. A theme's label is its eligible
-candidate with the highest probability of being good.
+candidate with the highest probability of being good. The model can also leave a theme unnamed (dropped) when
+no candidate reaches a threshold; the shipped model has none, as dropping the themes with no good candidate
+lowered realnews-dev's coherence below BERTopic's (docs/themes.md).
 """
 
 from __future__ import annotations
@@ -130,8 +132,8 @@ class NameModel(BaseModel):
     intercept: float
     c: float
     """Inverse regularisation strength it was fitted with."""
-    threshold: float = 0.0
-    """Log-odds below which no candidate names the theme."""
+    threshold: float | None = None
+    """Log-odds below which no candidate names the theme (None: the best candidate always does)."""
     trained_on: list[str] = []
     """The sets it was fitted on (names only) and how many labelled candidates."""
 
@@ -143,7 +145,8 @@ class NameModel(BaseModel):
         return x @ np.array(self.coef) + self.intercept
 
 
-def fit_name_model(candidates: Sequence[Candidate], good: Sequence[bool], *, c: float = 1.0, threshold: float = 0.0,
+def fit_name_model(candidates: Sequence[Candidate], good: Sequence[bool], *, c: float = 1.0,
+                   threshold: float | None = None,
                    trained_on: Sequence[str] = ()) -> NameModel:
     """Fit the model on labelled candidates (balanced classes, L2 penalty)."""
     from sklearn.linear_model import LogisticRegression

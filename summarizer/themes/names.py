@@ -32,9 +32,10 @@ theme:
    editor: a logistic regression over the score's parts and general features of the phrase (its head's
    derivational class, whether it acts as a subject, a possessive, its adjectives' subjectivity), fitted on
    a labelled list of good and bad names of our dev sets. Eligible: two to five words ending on a common
-   noun, or one lower-case common noun in two members and rarer than Zipf 4.8. When no candidate reaches
-   the model's threshold (a time of day, an office, a picture, a generic phrase are all it has), the theme
-   has no name of its own, and `name_themes` returns None for it: it is not a theme. The score alone
+   noun, or one lower-case common noun in two members and rarer than Zipf 4.8. A model with a threshold
+   marks a name below it as not kept (`ThemeName.kept`), and the clustering drops that theme (the shipped
+   model has none). A theme with no eligible candidate has no name of its own, and `name_themes` returns
+   None for it: it is not a theme. The score alone
    (`learned=False`: the best phrase, or a dominant rare noun) is kept as the evaluation's baseline.
 
 Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
@@ -98,6 +99,8 @@ class ThemeName:
 
     label: str
     keywords: tuple[str, ...]
+    kept: bool = True
+    """Whether an editor would keep the name (the name model's threshold): a theme named otherwise is dropped."""
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -463,10 +466,11 @@ def eligible(c: Candidate) -> bool:
     return c.text.islower() and c.members >= MIN_SUPPORT and specificity(c.text) >= ELIGIBLE_SPECIFICITY
 
 
-def choose_label(ranked: Sequence[Candidate], model: NameModel | None = None) -> Candidate | None:
+def choose_label(ranked: Sequence[Candidate], model: NameModel | None = None, *, abstain: bool = True) -> Candidate | None:
     """The label among a theme's ranked candidates: the eligible one `model` finds likeliest good, or None.
 
-    Without a model, rule 4 of the module docstring (the score alone), kept as the baseline of the evaluation.
+    With `abstain`, None also when that one is below the model's threshold. Without a model, rule 4 of the
+    module docstring (the score alone), kept as the baseline of the evaluation.
     """
     if model is not None:
         pool = [c for c in ranked if eligible(c)]
@@ -475,7 +479,7 @@ def choose_label(ranked: Sequence[Candidate], model: NameModel | None = None) ->
         good = model.goodness(pool)
         best = int(np.argmax(good))  # ties: the better score, as ranked
         # No candidate an editor would keep: the theme has no name of its own.
-        return pool[best] if good[best] >= model.threshold else None
+        return pool[best] if model.threshold is None or good[best] >= model.threshold or not abstain else None
     label = next((c for c in ranked if 2 <= len(c.key) <= MAX_WORDS and c.common_head), None)
     if label is not None:
         # A word that is what the theme is about beats a phrase found in few members.
@@ -514,10 +518,11 @@ def name_themes(
     names: list[ThemeName | None] = []
     for ranked in theme_candidates(merged, vectors, groups, embedder=embedder, event_terms=event_terms,
                                    summit_of=summit_of, vocabulary=vocabulary):
-        label = choose_label(ranked, model)
+        label = choose_label(ranked, model, abstain=False)
         if label is None:
             names.append(None)
             continue
+        kept = model is None or model.threshold is None or bool(model.goodness([label])[0] >= model.threshold)
         keywords: list[str] = []
         chosen: list[tuple[str, ...]] = []
         for c in ranked:
@@ -527,7 +532,7 @@ def name_themes(
             keywords.append(c.text)
             if len(keywords) >= KEYWORDS:
                 break
-        names.append(ThemeName(label=label_case(label.text), keywords=tuple(keywords)))
+        names.append(ThemeName(label=label_case(label.text), keywords=tuple(keywords), kept=kept))
     return names
 
 
