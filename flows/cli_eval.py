@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -250,9 +249,9 @@ def themes(
         labels = read_name_labels(names)
         sets = {}
         for path in paths:
-            print(f"naming the themes of {path} ...", file=sys.stderr, flush=True)
-            corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
-            sets[set_name(path)] = corpus_candidates(corpus, embedder=Cached())
+            with working(f"reading, encoding and clustering {path}"):
+                corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
+                sets[set_name(path)] = corpus_candidates(corpus, embedder=Cached())
         report = evaluate_names(sets, labels, abstain=abstain)
         print(format_names(report))
         if json_out:
@@ -264,8 +263,10 @@ def themes(
         return
     reports = []
     for path in paths:
-        corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
-        report = evaluate_themes(corpus, embedder=Cached())
+        with working(f"reading and encoding {path}"):
+            corpus = load_corpus(path, embedder, settings.cache_dir, dedup_threshold=settings.dedup_threshold)
+        with working("clustering with ours and with BERTopic, and scoring both"):
+            report = evaluate_themes(corpus, embedder=Cached())
         print(format_report(report))
         reports.append(report)
     if json_out:
