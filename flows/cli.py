@@ -86,7 +86,7 @@ def run(
         bool, typer.Option("--explain-cleaning", help="Also print, page by page, what cleaning removed and by which rule.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Also print the smaller steps, and timings of each.")
+        bool, typer.Option("--verbose", "-v", help="Also print the smaller steps (debug lines).")
     ] = False,
 ) -> None:
     """Summarize articles into digest.json, digest.md and index.html."""
