@@ -56,6 +56,7 @@ def stop(
     """Stop the background Prefect server (the next `nttr run` starts it again)."""
     from flows import server
     from summarizer.settings import load_settings
+    from summarizer.text.counts import plural
 
     data_dir = load_settings().data_dir
     runs = server.runs_using(data_dir) if server.read_record(data_dir) is not None else []
@@ -78,6 +79,3 @@ def note_api_url() -> None:
         print(f"nttr: PREFECT_API_URL is set: runs report to {url}, not to the background server")
 
 
-def plural(n: int, word: str) -> str:
-    """`1 run`, `2 runs`."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from summarizer.text.counts import plural
 from summarizer.models import ArticleInfo, Digest, Source, Summit, Theme
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -107,11 +108,6 @@ def digest_date(digest: Digest) -> str:
 def summit_titles(summits: Iterable[Summit]) -> dict[str, str]:
     """Map summit id to its title, for themes that list their summits."""
     return {s.id: one_line(s.title) for s in summits}
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 outlet', '3 outlets'."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def article_source(article: ArticleInfo) -> Source:

@@ -48,7 +48,8 @@ from summarizer.errors import ConfigError, NttrError, StateError
 
 from summarizer.models import Digest
 from summarizer.digest.outputs import read_digest
-from summarizer.digest.render import digest_date, html_env, one_line, plural, safe_url, text_env
+from summarizer.digest.render import digest_date, html_env, one_line, safe_url, text_env
+from summarizer.text.counts import plural
 from summarizer.settings import Settings
 from summarizer.service.state import StateStore
 from summarizer.models import Subscriber
