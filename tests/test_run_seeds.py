@@ -153,3 +153,12 @@ def test_runs_on_the_background_server_give_the_digest_of_a_temporary_server(two
     for digest in (reused, temporary):
         assert digest["run"].pop("generated_at")
     assert reused == temporary
+
+
+def test_the_shipped_sample_is_todays_digest_of_the_seeds(two_runs):
+    """outputs/sample/ shows what `nttr run seeds` gives now: the same digest but for the run's stamp."""
+    def unstamped(digest: dict) -> dict:
+        return {**digest, "run": {k: v for k, v in digest["run"].items() if k not in ("generated_at", "as_of")}}
+
+    shipped = json.loads((ROOT / "outputs" / "sample" / "digest.json").read_text(encoding="utf-8"))
+    assert unstamped(load(two_runs[0])) == unstamped(shipped), "regenerate outputs/sample/ (nttr run seeds --out outputs/sample)"
