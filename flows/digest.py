@@ -22,7 +22,7 @@ from summarizer import __version__
 from summarizer.text.counts import plural
 from summarizer.statements import embed
 from summarizer.service import novelty
-from summarizer.digest import assemble, sections
+from summarizer.digest import assemble, headings, sections
 from summarizer.errors import NoUsableInput
 from summarizer.models import Digest, MergedStatement, RunInfo, SummaryItem
 from summarizer.settings import Settings, load_settings
@@ -173,6 +173,8 @@ def summarize_into(
         [merged_vectors[sections.indices_of(merged, s)] for s in [*summit_done, *theme_done]],
     )
     summits = assemble.with_summaries(summits, once[: len(summits)])
+    # Each event's lead says what happened, and its heading agrees with its sentences (issue 26).
+    summits = headings.told_truly(summits, merged, articles, as_of or today_in(settings))
     themes = assemble.with_summaries([theme for theme, _ in clusters], once[len(summits) :])
 
     digest = Digest(
