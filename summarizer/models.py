@@ -22,6 +22,8 @@ class Source(Record):
 
     article_id: str
     path: str
+    source_id: str | None = None
+    """The input's own id: a JSON line's `id`, a feed item's guid, a file's path relative to the input folder."""
     outlet: str | None = None
     url: str | None = None
     title: str | None = None
@@ -57,12 +59,15 @@ class Article(Record):
     everything else is carried by every source."""
     feed_item: str | None = None
     """For an article read from a feed: the feed and the entry's id; a later version of the entry shares it."""
+    source_id: str | None = None
+    """The input's own id (a JSON line's `id`, a feed item's guid, a file's relative path), kept for the digest."""
 
     @property
     def source(self) -> Source:
         return Source(
             article_id=self.id,
             path=self.path,
+            source_id=self.source_id,
             outlet=self.outlet,
             url=self.url,
             title=self.title,
@@ -172,6 +177,8 @@ class ArticleInfo(Record):
 
     id: str
     path: str
+    source_id: str | None = None
+    """The input's own id (a JSON line's `id`, a feed item's guid, a file's relative path)."""
     title: str | None = None
     outlet: str | None = None
     url: str | None = None

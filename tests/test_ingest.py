@@ -229,3 +229,18 @@ def test_a_file_read_in_a_guessed_encoding_is_a_warning_not_a_skip(tmp_path):
     got = read_all([tmp_path])
     assert len(got.articles) == 1
     assert [(p.kind, p.reason) for p in got.problems] == [("warning", "not UTF-8; decoded as cp1252")]
+
+
+def test_a_json_line_keeps_its_own_id_and_a_file_its_relative_path(tmp_path: Path) -> None:
+    write(tmp_path / "feed.jsonl", json.dumps({"id": "rec-42", "text": BODY}) + "\n" + json.dumps({"text": BODY + " More."}))
+    write(tmp_path / "sub" / "a.txt", BODY + " Again.")
+    ids = sorted(a.source_id for a in read_inputs([tmp_path]).articles)
+    assert ids == ["feed.jsonl#2", "rec-42", "sub/a.txt"]
+
+
+def test_the_digest_lists_each_article_with_its_source_id(tmp_path: Path) -> None:
+    from summarizer.digest.assemble import article_infos
+
+    write(tmp_path / "feed.jsonl", json.dumps({"id": "rec-42", "text": BODY}))
+    (info,) = article_infos(read_inputs([tmp_path]).articles, {})
+    assert info.model_dump(mode="json")["source_id"] == "rec-42"

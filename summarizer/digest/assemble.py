@@ -61,6 +61,7 @@ def article_infos(articles: Sequence[Article], summit_of: Mapping[str, str]) -> 
         ArticleInfo(
             id=a.id,
             path=a.path,
+            source_id=a.source_id,
             title=a.title,
             outlet=a.outlet,
             url=a.url,

@@ -24,7 +24,7 @@ from sklearn.metrics import adjusted_rand_score
 from summarizer.evaluation.corpus import read_corpus
 from summarizer.statements.embed import Embedder, encode_cached
 from summarizer.errors import InputError
-from summarizer.models import Article, Statement, Summit
+from summarizer.models import Article, Source, Statement, Summit
 from summarizer.events.grouping import group_summits
 
 
@@ -217,10 +217,10 @@ def read_gold(folder: Path) -> RealnewsGold:
     return RealnewsGold(label=label, copies=[sorted(g) for g in groups.values() if len(g) > 1])
 
 
-def _page_ids(folder: Path, text: bool) -> dict[str, str]:
-    """Page id of each source (jsonl: by url, then by line; text: by file stem)."""
+def page_ids_by_url(folder: Path, text: bool) -> dict[str, str]:
+    """Page id of each jsonl url, for sources read before source ids were kept (jsonl: by url)."""
     if text:
-        return {str(p): p.stem for p in sorted((folder / "text").glob("*.txt"))}
+        return {}
     ids: dict[str, str] = {}
     for line in (folder / "pages.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -228,6 +228,13 @@ def _page_ids(folder: Path, text: bool) -> dict[str, str]:
             if record.get("url"):
                 ids[record["url"]] = record["id"]
     return ids
+
+
+def source_page(source: Source, text: bool, by_url: Mapping[str, str]) -> str:
+    """The gold id of a source: its JSON line's id, or its text file's name without .txt (else by url)."""
+    if source.source_id:
+        return Path(source.source_id).stem if text else source.source_id
+    return by_url.get(source.url or "", "")
 
 
 def evaluate_realnews(folder: Path, embedder: Embedder, *, text: bool = False, cache_dir: Path | None = None,
@@ -241,11 +248,11 @@ def evaluate_realnews(folder: Path, embedder: Embedder, *, text: bool = False, c
     articles, statements = read_corpus([source])
     summits, seconds = _group(articles, statements, embedder, cache_dir, **knobs)
     event_of = {aid: s.id for s in summits for aid in s.articles}
-    ids = _page_ids(folder, text)
+    ids = page_ids_by_url(folder, text)
     predicted: dict[str, str] = {}
     found_copies: list[list[str]] = []
     for article in articles:
-        pages = [ids.get(s.path if text else (s.url or ""), "") for s in article.sources]
+        pages = [source_page(s, text, ids) for s in article.sources]
         pages = [p for p in pages if p]
         for page in pages:
             predicted[page] = event_of[article.id]

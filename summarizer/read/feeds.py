@@ -194,6 +194,7 @@ def _read_feed(
                         "published": _entry_date(entry) or result.published,
                         "url": link,
                         "feed_item": _entry_key(source, entry),
+                        "source_id": one_line(entry.get("id")) or link,
                     }
                 )
             )

@@ -109,6 +109,7 @@ def _from_jsonl(text: str, shown: str, key: str, problems: list[Problem]) -> lis
                 url=one_line(record.get("url")),
                 published=parse_date(record.get("published", record.get("date"))),
                 summit=one_line(record.get("summit")),
+                source_id=one_line(str(record["id"])) if record.get("id") not in (None, "") else f"{key}#{number}",
             )
         )
     return articles
@@ -169,6 +170,7 @@ def read_file(
             problems.append(Problem(path=shown, reason=result))
     else:
         articles = _from_jsonl(text, shown, key, problems)
+    articles = [a if a.source_id else a.model_copy(update={"source_id": key}) for a in articles]
     return Ingested(articles=articles, problems=problems)
 
 
