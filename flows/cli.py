@@ -354,7 +354,7 @@ def register_subcommands() -> None:
 
         app.add_typer(cli_eval.eval_app, name="eval", help="Measures: summaries (DUC 2004), readability, event grouping, themes.")
         app.command("bench", help="Print speed and memory figures.")(cli_eval.bench)
-        app.command("train", help="Fit the sentence-quality model on DUC 2004 dev.")(cli_eval.train)
+        app.command("train", help="Fit a learned model: sentence quality (DUC 2004 dev), junk (--fitness), events (`nttr train events`).")(cli_eval.train)
 
 
 INTERRUPT_GRACE = 2.0

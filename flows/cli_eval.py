@@ -1,4 +1,4 @@
-"""`nttr eval duc2004|readability|events|themes`, `nttr train` and `nttr bench`: quality and speed."""
+"""`nttr eval duc2004|readability|events|themes`, `nttr train [events]` and `nttr bench`: quality and speed."""
 
 from __future__ import annotations
 
@@ -81,21 +81,45 @@ def duc2004(
 
 @eval_app.command("events")
 def events(
-    path: Annotated[Path, typer.Argument(help="A folder with pages.jsonl, text/ and gold.tsv (id, label, copied id, url).")],
+    path: Annotated[Optional[Path], typer.Argument(
+        help="A folder with pages.jsonl, text/ and gold.tsv (id, label, copied id, url); without one, every "
+             "labelled set under --shared, held out and in sample.")] = None,
     text: Annotated[bool, typer.Option("--text", help="Read text/*.txt (no metadata) instead of pages.jsonl.")] = False,
+    shared: Annotated[Path, typer.Option(help="Where the labelled sets are (realnews-dev, realnews-dev2, ecbplus-dev, "
+                                              "duc2004-dev).")] = Path("../shared"),
+    model: Annotated[Optional[Path], typer.Option(help="An events model written by `nttr train events --out`.")] = None,
+    mistakes: Annotated[bool, typer.Option(help="List the misgrouped events of every set.")] = True,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
 ) -> None:
-    """Group the pages into events as the pipeline does and score that against gold.tsv, with the mistakes."""
+    """Group pages into events as the pipeline does and score that against gold: one folder with the shipped
+    model, or every labelled set held out (trained on the other sets) and in sample, with the mistakes."""
     from summarizer.statements.embed import LazyEmbedder
     from summarizer.evaluation.events import evaluate_realnews, format_scores
     from summarizer.settings import load_settings
 
     settings = load_settings()
     embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
-    scores = evaluate_realnews(path, embedder, text=text, cache_dir=settings.cache_dir)
-    print(format_scores(scores, f"{path} ({'text/' if text else 'pages.jsonl'})"))
+    if path is not None:
+        from summarizer.events.model import load_model
+
+        knobs = {"model": load_model(model)} if model else {}
+        scores = evaluate_realnews(path, embedder, text=text, cache_dir=settings.cache_dir, **knobs)
+        print(format_scores(scores, f"{path} ({'text/' if text else 'pages.jsonl'})"))
+        if json_out:
+            json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        return
+    from summarizer.evaluation.event_model import format_reports, leave_one_set_out, load_sets
+
+    def say(what: str) -> None:
+        print(f"... {what}", flush=True)
+
+    sets = load_sets(shared, embedder, settings.cache_dir, progress=say)
+    reports = leave_one_set_out(sets, progress=say)
+    print(format_reports(reports, mistakes=mistakes))
     if json_out:
-        json_out.write_text(scores.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        json_out.write_text(json.dumps([{"set": r.name, "variant": r.variant, "held_out": r.held_out.model_dump(),
+                                         "in_sample": r.in_sample.model_dump()} for r in reports], indent=2) + "\n",
+                            encoding="utf-8")
 
 
 @eval_app.command("readability")
@@ -137,7 +161,8 @@ def readability(
 
 
 def train(
-    path: Annotated[Path, typer.Argument(help="DUC 2004 dev (docs/, models/): the topics to learn from.")] = Path(
+    path: Annotated[Path, typer.Argument(help="DUC 2004 dev (docs/, models/): the topics to learn from; or the word "
+                                              "`events`: fit the events model on the labelled sets (--shared).")] = Path(
         "../shared/duc2004-dev"
     ),
     out: Annotated[
@@ -147,9 +172,15 @@ def train(
         Optional[Path],
         typer.Option("--fitness", help="Labelled sentences (tests/data/fitness_labels.tsv): fit the junk model."),
     ] = None,
+    shared: Annotated[Path, typer.Option(help="With `nttr train events`: where the labelled sets are (realnews-dev, "
+                                              "realnews-dev2, ecbplus-dev, duc2004-dev).")] = Path("../shared"),
 ) -> None:
     """Fit nttr's sentence-quality model on DUC 2004 dev (byte-identical run to run) and write it; with --fitness,
-    fit the fit-for-digest model on labelled sentences instead, printing its held-out figures per set."""
+    fit the fit-for-digest model on labelled sentences instead, printing its held-out figures per set;
+    `nttr train events` fits the events model on the labelled sets."""
+    if str(path) == "events":
+        train_events(shared, out)
+        return
     if fitness is not None:
         train_fitness(fitness, out)
         return
@@ -189,6 +220,23 @@ def train_fitness(labels: Path, out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dumps_fitness(fit_fitness(labelled)), encoding="utf-8")
     print(f"wrote {out}")
+
+
+def train_events(shared: Path, out: Path | None) -> None:
+    """Fit nttr's events model (same event? for article pairs) on every labelled set and write it."""
+    from summarizer.events import model as events_model
+    from summarizer.evaluation.event_model import fit, load_sets
+    from summarizer.statements.embed import LazyEmbedder
+    from summarizer.settings import load_settings
+
+    settings = load_settings()
+    embedder = LazyEmbedder(settings.model, batch_size=settings.batch_size)
+    sets = load_sets(shared, embedder, settings.cache_dir, progress=lambda what: print(f"... {what}", flush=True))
+    fitted = fit(sets)
+    out = out or Path(events_model.__file__).parent / "data" / events_model.ARTIFACT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(events_model.dump_model(fitted), encoding="utf-8")
+    print(f"wrote {out} ({fitted.pairs:,} pairs from {', '.join(fitted.trained_on)}; stops at p {fitted.threshold})")
 
 
 def bench(

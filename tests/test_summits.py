@@ -90,7 +90,7 @@ def test_summit_without_date_or_place_is_titled_by_its_headline(fake_embedder) -
     arts = [art("a", "Leaders discussed drugs and terrorism at length.", title="Leaders Urge Calm on Security")]
     sts = statements_of(arts)
     (summit,) = group_summits(arts, sts, fake_embedder.encode([s.text for s in sts]))
-    assert summit.title == "Event: “Leaders Urge Calm on Security”"
+    assert summit.title == "Leaders Urge Calm on Security"
 
 
 @pytest.mark.model

@@ -1,20 +1,23 @@
-"""Summits: which articles report the same event, from what each says about its event and from content.
+"""Events: which articles report the same event, and what it is called.
 
-Order of evidence:
-1. metadata: `Article.summit` (same value -> same summit, different values -> different summits);
-2. each article's event signature (`summarizer.events.signatures`): organisation, kind of meeting, date (read from the
-   text, completed against the publication date, or the publication date alone), place, edition number.
-   Signatures that cannot describe one event forbid two articles from sharing a summit (cannot-link); the
-   same days and the same city must-link them. A page naming only the place, or only the day, is compatible
-   with a fuller one;
-3. content: average-linkage clustering of TF-IDF article vectors under those links. The series' shared words
-   weigh little in a corpus about one series (inverse document frequency over the corpus at hand), and the
-   merge threshold is read from the corpus: two groups merge only when they are closer than articles known
-   (from their signatures) to be about different editions of the same series usually are.
+Two ways to decide, the rules by default:
+- the rules: metadata (`Article.summit`), then each article's event signature (`events.signatures`:
+  organisation, kind, date, venue, edition), whose conflicts cannot-link and whose agreements must-link two
+  pages, then average- or complete-linkage of TF-IDF similarity, its threshold read from the corpus's
+  different-edition pairs (docs/events.md, "How pages are grouped");
+- the learned decision (`model=events.model.load_model()`): a logistic regression over general pairwise
+  features (`events.pairs`: cosines, shared names and numbers, years and days named, publication dates,
+  signature agreements and conflicts), fitted by `nttr train events` on the labelled sets; its probabilities
+  are clustered by average link, with conflicting signatures kept apart. Measured held out by `nttr eval events`;
+  not the default yet because it splits the seeds' CSTO pages less well and loses on DUC (docs/events.md).
+
+An event is then titled from its pages: a meeting of a named body by its organisation, kind, venue and date; any
+other event by the headline its pages share most, with the place and day most of them name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -26,8 +29,11 @@ from sklearn.preprocessing import normalize
 
 from summarizer.models import Article, Statement, Summit
 from summarizer.events.dates import DateSpan
-from summarizer.events.places import compatible, same_city
-from summarizer.events.signatures import Signature, agree, conflicts, corpus_organisations, extract_signature, same_kind
+from summarizer.events.places import compatible, find_places, same_city
+from summarizer.events.model import PairModel
+from summarizer.events.pairs import FEATURES, Facts, article_facts, pair_features
+from summarizer.events.signatures import (Signature, agree, conflicts, corpus_organisations, extract_signature, pieces,
+                                          same_kind)
 
 
 def _links(sigs: Sequence[Signature]) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -169,31 +175,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class _Keywords:
-    """Top TF-IDF terms of a group of texts against the whole corpus (the corpus is fitted once, when needed)."""
-
-    def __init__(self, corpus: Sequence[str]) -> None:
-        self.corpus = list(corpus)
-        self.vec: TfidfVectorizer | None = None
-        self.terms: np.ndarray | None = None
-
-    def top(self, texts: Sequence[str], k: int = 3) -> list[str]:
-        if self.terms is None:
-            self.vec = TfidfVectorizer(sublinear_tf=True, stop_words="english",
-                                       token_pattern=r"(?u)\b[A-Za-z][A-Za-z\-]{2,}\b")
-            try:
-                self.vec.fit(self.corpus)
-            except ValueError:
-                self.terms = np.array([], dtype=object)
-                return []
-            self.terms = self.vec.get_feature_names_out()
-        if not len(self.terms):
-            return []
-        row = self.vec.transform([" ".join(texts)])
-        scored = [(-float(v), str(self.terms[i])) for i, v in zip(row.indices, row.data) if v > 0]
-        return [term for _, term in sorted(scored)[:k]]
-
-
 def _vote(values: Sequence[object]) -> object | None:
     """The most frequent value (the first seen among equals), or None."""
     values = [v for v in values if v is not None]
@@ -259,28 +240,93 @@ def _summit_place(group: Sequence[Signature]) -> tuple[str | None, str | None]:
     return best.label, f"from the text of {_pages(named)}"
 
 
+_WORD = re.compile(r"[a-z][a-z'’-]+")
+_VENUE_BEFORE = re.compile(r"(?:\b(?:in|at|near|off|outside)\s+(?:the\s+)?|^\s*)$")
+
+
+def _short_headline(text: str, words: int = 16) -> str:
+    """A sentence cut to a headline's length at a word boundary, without a closing full stop."""
+    text = " ".join(text.split()).rstrip(" .")
+    parts = text.split(" ")
+    return text if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + "…"
+
+
+def _general_headline(members: Sequence[int], articles: Sequence[Article]) -> str | None:
+    """The headline (else first sentence) whose words the group's other leads share most."""
+    candidates = []
+    for i in members:
+        title = (articles[i].title or "").strip()
+        first = next((p for p in pieces(articles[i]) if len(p.split()) >= 4), "")
+        candidates.append(title if len(title.split()) >= 3 else first)
+    bags = [set(_WORD.findall(" ".join(pieces(articles[i])[:3]).lower())) for i in members]
+    best: tuple[float, int, str] | None = None
+    for k, text in enumerate(candidates):
+        own = set(_WORD.findall(text.lower()))
+        if not own:
+            continue
+        support = sum(len(own & bag) / len(own) for m, bag in enumerate(bags) if m != k)
+        if best is None or support > best[0] + 1e-9:
+            best = (support, k, text)
+    return _short_headline(best[2]) if best else None
+
+
+def _general_facts(members: Sequence[int], facts: Sequence[Facts]) -> tuple[DateSpan | None, int]:
+    """The day most members' leads name (named by at least two), and by how many."""
+    days = Counter(d for i in members for d in set(facts[i].days))
+    if not days:
+        return None, 0
+    day, count = min(days.items(), key=lambda kv: (-kv[1], kv[0]))
+    if count < 2:
+        return None, 0  # one page's day is not yet the event's
+    when = dt.date.fromordinal(day)
+    return DateSpan(when, when), count
+
+
+def _general_place(members: Sequence[int], articles: Sequence[Article]) -> tuple[str | None, int]:
+    """The place most members' leads say something happened in ("in X", "at X", a dateline; named by at least
+    two), and by how many."""
+    counts: Counter[str] = Counter()
+    for i in members:
+        seen = set()
+        for text in pieces(articles[i])[:3]:
+            for start, _, place in find_places(text):
+                if _VENUE_BEFORE.search(text[max(0, start - 12):start]):
+                    seen.add(place.label)
+        counts.update(seen)
+    if not counts:
+        return None, 0
+    label, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return (label, count) if count >= 2 else (None, 0)
+
+
 def _describe(members: Sequence[int], sigs: Sequence[Signature], articles: Sequence[Article],
-              keywords: _Keywords, lonely: bool) -> dict[str, object]:
-    """Id, title, date, place, evidence and note of one summit from what its articles say."""
+              facts: Sequence[Facts], lonely: bool) -> dict[str, object]:
+    """Id, title, date, place, evidence and note of one event from what its articles say."""
     group = [sigs[i] for i in members]
     label = _vote([s.summit for s in group])
     span, date_evidence = _summit_date(group)
     where, place_evidence = _summit_place(group)
     org = _vote(sorted((s.org for s in group if s.org), key=lambda o: -sum(t.org == o for t in group)))
-    kind = _vote([s.kind for s in group]) or "summit"
+    kind = _vote([s.kind for s in group]) or "meeting"
     stated = date_evidence is not None and not date_evidence.startswith("inferred")
+    if not org and not label:  # any news event: what happened, where and when, from the pages
+        day, day_support = _general_facts(members, facts)
+        venue, venue_support = _general_place(members, articles)
+        if day is not None:
+            span, date_evidence, stated = day, f"from the text of {_pages(day_support)}", True
+        if venue is not None:
+            where, place_evidence = venue, f"from the text of {_pages(venue_support)}"
     when = span.describe() if span is not None and stated else None
     parts = [p for p in (where, when) if p]
     noun = "summit" if kind == "summit" else kind
     if label:
         title = str(label)
-    elif parts:
-        title = f"{org + ' ' + noun if org else noun.capitalize()}, {', '.join(parts)}"
-    else:  # nothing dated or placed: a headline says more than keywords do
-        headline = next((articles[i].title.strip() for i in members if (articles[i].title or "").strip()), None)
-        words = [] if headline else keywords.top([articles[i].text for i in members])
-        what = f"“{headline}”" if headline else ", ".join(words) or "untitled"
-        title = f"{org} {noun}: {what}" if org else f"Event: {what}"
+    elif org and parts:
+        title = f"{org} {noun}, {', '.join(parts)}"
+    else:  # a headline says what happened; keywords do not
+        headline = _general_headline(members, articles) or "Untitled event"
+        extra = [p for p in parts if p.lower() not in headline.lower()]
+        title = f"{headline} ({', '.join(extra)})" if extra else headline
     notes = []
     if not label:
         if not stated and not where:
@@ -345,11 +391,51 @@ def calibrated_threshold(sim: np.ndarray, cannot: np.ndarray, sigs: Sequence[Sig
     return max(floor, float(np.quantile(sim[np.triu(pairs, 1)], quantile)))
 
 
+def event_signatures(articles: Sequence[Article]) -> list[Signature]:
+    """Each article's event signature, the series of the corpus at hand recognised first."""
+    series = corpus_organisations(articles)
+    return [extract_signature(a, series) for a in articles]
+
+
+CANNOT = -10.0
+"""What a pair whose signatures conflict (other days, venue, body, kind or edition of a meeting) counts for in a
+group's mean probability: a cannot-link that no group of ordinary size outvotes. Kept because it raises the
+held-out F1 on realnews-dev and realnews-dev2 (docs/events.md)."""
+
+
+def link_probabilities(model: PairModel, features: np.ndarray) -> np.ndarray:
+    """The model's "same event" probability of every pair, `CANNOT` where the signatures conflict."""
+    probability = model.probability(features)
+    conflict = features[..., FEATURES.index("signature_conflict")] > 0
+    return np.where(conflict, CANNOT, probability)
+
+
+def cluster_events(probability: np.ndarray, threshold: float = 0.5) -> list[list[int]]:
+    """Average-link clustering of pairwise "same event" probabilities (`CANNOT` for a conflict), merging while a
+    merged group's mean probability is at least `threshold`; groups in order of their first member (deterministic)."""
+    n = probability.shape[0]
+    if n <= 1:
+        return [[i] for i in range(n)]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - np.minimum((probability + probability.T) / 2.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
 def group_summits(
     articles: Sequence[Article],
     statements: Sequence[Statement],
     vectors: np.ndarray,
     *,
+    model: PairModel | None = None,
+    threshold: float | None = None,
     min_similarity: float = 0.045,
     linkage: str = "auto",
     quantile: float = 0.9,
@@ -360,31 +446,33 @@ def group_summits(
     embedding_weight: float = 0.0,
     calibrate: bool = True,
 ) -> list[Summit]:
-    """Group articles into summits (newest first): metadata, then each article's event signature, then content
-    similarity."""
+    """Group articles into events (newest first): metadata, then each article's event signature, then content
+    similarity (the rules); or, given `model` (`events.model.load_model()`), the learned pairwise decision."""
     if not articles:
         return []
-    series = corpus_organisations(articles)
-    sigs = [extract_signature(a, series) for a in articles]
+    sigs = event_signatures(articles)
+    facts = [article_facts(a, s.published) for a, s in zip(articles, sigs)]
     n = len(articles)
-    cannot, must = _links(sigs)
-    sim = article_similarity(articles, statements, vectors, lead_sentences=lead_sentences, lead_weight=lead_weight,
-                             embedding_weight=embedding_weight)
-    threshold = min_similarity
-    if calibrate:
-        threshold = calibrated_threshold(sim, cannot, sigs, floor=min_similarity, quantile=quantile)
-    if linkage == "auto":
-        # A threshold read from this corpus's own different-edition pairs bounds a group's average similarity;
-        # without one, every pair of a group must clear the fixed floor (complete linkage, chosen on DUC 2004).
-        linkage = "average" if threshold > min_similarity else "complete"
-    if fact_weight > 0:
-        sim = sim + fact_weight * threshold * np.minimum(shared_facts(sigs, cannot), max_facts)
-    groups = _cluster(sim, cannot, must, threshold, linkage)
-    keywords = _Keywords([a.text for a in articles])
+    if model is not None:
+        groups = _learned_groups(articles, statements, vectors, sigs, facts, model, threshold)
+    else:
+        cannot, must = _links(sigs)
+        sim = article_similarity(articles, statements, vectors, lead_sentences=lead_sentences, lead_weight=lead_weight,
+                                 embedding_weight=embedding_weight)
+        cut = min_similarity
+        if calibrate:
+            cut = calibrated_threshold(sim, cannot, sigs, floor=min_similarity, quantile=quantile)
+        if linkage == "auto":
+            # A threshold read from this corpus's own different-edition pairs bounds a group's average similarity;
+            # without one, every pair of a group must clear the fixed floor (complete linkage, chosen on DUC 2004).
+            linkage = "average" if cut > min_similarity else "complete"
+        if fact_weight > 0:
+            sim = sim + fact_weight * cut * np.minimum(shared_facts(sigs, cannot), max_facts)
+        groups = _cluster(sim, cannot, must, cut, linkage)
     summits: list[Summit] = []
     used: Counter[str] = Counter()
     for members in sorted(groups, key=lambda g: g[0]):
-        info = _describe(members, sigs, articles, keywords, lonely=len(members) == 1 and n > 1)
+        info = _describe(members, sigs, articles, facts, lonely=len(members) == 1 and n > 1)
         sid = str(info.pop("id"))
         used[sid] += 1
         if used[sid] > 1:
@@ -392,3 +480,16 @@ def group_summits(
         summits.append(Summit(id=sid, articles=tuple(articles[i].id for i in members), **info))
     # Newest first, as a news digest reads; undated summits after, in the order their articles came.
     return sorted(summits, key=lambda s: (s.date is None, -(s.date.toordinal() if s.date else 0)))
+
+
+def _learned_groups(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray,
+                    sigs: Sequence[Signature], facts: Sequence[Facts], model: PairModel,
+                    threshold: float | None) -> list[list[int]]:
+    """Groups under the learned model; a summit given in the metadata links its pages and parts them from others."""
+    probability = link_probabilities(model, pair_features(articles, statements, vectors, sigs, facts=facts))
+    labels = [a.summit for a in articles]
+    if any(labels):
+        given = np.array([x or "" for x in labels], dtype=object)
+        both = (given[:, None] != "") & (given[None, :] != "")
+        probability = np.where(both, np.where(given[:, None] == given[None, :], 1.0, CANNOT), probability)
+    return cluster_events(probability, model.threshold if threshold is None else threshold)
