@@ -17,6 +17,8 @@ from flows.cli import main
         (["eval", "themes", "seeds", "--names", "tests/data/theme_names.tsv"],
          "seeds: leaving one set out needs two sets or more: give more paths"),
         (["eval", "themes", "seeds", "tests", "--names", "no-labels.tsv"], "no-labels.tsv: no such file"),
+        (["eval", "events", "--shared", "/no/such/folder"], "/no/such/folder: no labelled set here"),
+        (["train", "events", "--shared", "/no/such/folder"], "/no/such/folder: no labelled set here"),
         (["frobnicate"], "No such command 'frobnicate'"),
     ],
 )
