@@ -241,7 +241,8 @@ def _summit_place(group: Sequence[Signature]) -> tuple[str | None, str | None]:
 
 
 _WORD = re.compile(r"[a-z][a-z'’-]+")
-_VENUE_BEFORE = re.compile(r"(?:\b(?:in|at|near|off|outside)\s+(?:the\s+)?|^\s*)$")
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|near|off|outside)\s+(?:the\s+)?$")
+_STAMP = re.compile(r"\b\d{1,2}:\d{2}\b|(?i:\b(?:published|updated|posted)\b)")
 
 
 def _short_headline(text: str, words: int = 16) -> str:
@@ -256,8 +257,9 @@ def _general_headline(members: Sequence[int], articles: Sequence[Article]) -> st
     candidates = []
     for i in members:
         title = (articles[i].title or "").strip()
-        first = next((p for p in pieces(articles[i]) if len(p.split()) >= 4), "")
-        candidates.append(title if len(title.split()) >= 3 else first)
+        title = "" if _STAMP.search(title) else title
+        first = next((p for p in pieces(articles[i]) if len(_WORD.findall(p.lower())) >= 4 and not _STAMP.search(p)), "")
+        candidates.append(title if len(_WORD.findall(title.lower())) >= 3 else first)
     bags = [set(_WORD.findall(" ".join(pieces(articles[i])[:3]).lower())) for i in members]
     best: tuple[float, int, str] | None = None
     for k, text in enumerate(candidates):
@@ -289,8 +291,12 @@ def _general_place(members: Sequence[int], articles: Sequence[Article]) -> tuple
     for i in members:
         seen = set()
         for text in pieces(articles[i])[:3]:
-            for start, _, place in find_places(text):
-                if _VENUE_BEFORE.search(text[max(0, start - 12):start]):
+            for start, end, place in find_places(text):
+                after = text[end:end + 30]
+                if re.match(r"\s+(?:of\s+(?:the\s+)?)?[A-Z][a-z]", after):
+                    continue  # "Superior Court", "Bank of England": part of another name
+                dateline = start == 0 and re.match(r"\s*(?:\([^)]{1,30}\))?\s*[,:–—-]", after)
+                if dateline or (start > 0 and _VENUE_BEFORE.search(text[max(0, start - 12):start])):
                     seen.add(place.label)
         counts.update(seen)
     if not counts:
