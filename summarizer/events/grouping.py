@@ -457,7 +457,7 @@ def group_summits(
     if not articles:
         return []
     sigs = event_signatures(articles)
-    facts = [article_facts(a, s.published) for a, s in zip(articles, sigs)]
+    facts = _LazyFacts(articles, sigs)  # the rules read them only to title events of no named body
     n = len(articles)
     if model is not None:
         groups = _learned_groups(articles, statements, vectors, sigs, facts, model, threshold)
@@ -488,11 +488,27 @@ def group_summits(
     return sorted(summits, key=lambda s: (s.date is None, -(s.date.toordinal() if s.date else 0)))
 
 
+class _LazyFacts(Sequence[Facts]):
+    """`article_facts` of each article, read when first asked for."""
+
+    def __init__(self, articles: Sequence[Article], sigs: Sequence[Signature]) -> None:
+        self.articles, self.sigs = articles, sigs
+        self.done: dict[int, Facts] = {}
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        if i not in self.done:
+            self.done[i] = article_facts(self.articles[i], self.sigs[i].published)
+        return self.done[i]
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
 def _learned_groups(articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray,
                     sigs: Sequence[Signature], facts: Sequence[Facts], model: PairModel,
                     threshold: float | None) -> list[list[int]]:
     """Groups under the learned model; a summit given in the metadata links its pages and parts them from others."""
-    probability = link_probabilities(model, pair_features(articles, statements, vectors, sigs, facts=facts))
+    probability = link_probabilities(model, pair_features(articles, statements, vectors, sigs, facts=list(facts)))
     labels = [a.summit for a in articles]
     if any(labels):
         given = np.array([x or "" for x in labels], dtype=object)
