@@ -16,10 +16,11 @@ LABELS = Path(__file__).parent / "data" / "theme_names.tsv"
 
 
 def cand(text: str, *, relevance: float = 0.4, coverage: float = 0.3, lift: float = 10.0, spec: float = 0.7,
-         members: int = 4, size: int = 12, acting: float = 0.0) -> Candidate:
+         members: int = 4, size: int = 12, acting: float = 0.0, person: float = 0.0) -> Candidate:
     words = tuple(text.lower().split())
     return Candidate(key=words, text=text, relevance=relevance, coverage=coverage, lift=lift, specificity=spec,
-                     members=members, theme_size=size, common_head=True, acting=acting)
+                     members=members, theme_size=size, common_head=True, acting=acting,
+                     person=person)
 
 
 def test_an_office_that_scores_a_little_higher_loses_to_the_topic():
@@ -28,6 +29,19 @@ def test_an_office_that_scores_a_little_higher_loses_to_the_topic():
     ranked = sorted([office, topic], key=lambda c: -c.score)
     assert ranked[0] is office  # the score alone would name the theme after the office
     assert choose_label(ranked, shipped_model()) is topic
+
+
+def test_a_candidate_embedded_near_a_person_loses_to_the_topic_the_model_ranks_lower():
+    coach = cand("head coach", relevance=0.6, coverage=0.5, members=8, person=0.41)
+    topic = cand("head coaching", relevance=0.3, coverage=0.2, members=3, person=0.10)
+    model = shipped_model()
+    assert model.goodness([coach])[0] > model.goodness([topic])[0]  # the regression alone prefers the role
+    assert choose_label([coach, topic], model) is topic
+
+
+def test_a_theme_whose_candidates_are_all_people_is_still_named():
+    coach = cand("head coach", person=0.41)
+    assert choose_label([coach], shipped_model()) is coach
 
 
 def test_a_neighbour_of_the_topic_loses_to_the_topic():

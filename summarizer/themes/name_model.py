@@ -16,6 +16,12 @@ none of them a list of our sets' words:
   said"; people and offices act, topics are acted on), and the subjectivity of its adjectives in TextBlob's
   adjective lexicon (evaluative words: "beautiful planet", "final declaration").
 
+Before it, a zero-shot class from the embedder already loaded: a candidate whose embedding is close to the
+description "someone who does a job" (`PERSON_PROTOTYPE`, cosine at least `PERSON_SIMILARITY`) is a person, a
+role or an office ("Microsoft executives", "head coach", "federal agencies"), and is no label while the theme
+has another eligible candidate. The description is general English, one class, not words of our sets; as a
+feature of the regression it helped less than as this filter (docs/themes.md).
+
 A regularised logistic regression learns their weights from a labelled list of good and bad names
 (`tests/data/theme_names.tsv`, candidates of our dev sets' themes; `nttr eval themes --names` reports the
 share of good names left one set out) and is shipped as `data/names.json`. A theme's label is its eligible
@@ -58,6 +64,11 @@ FEATURES = (
     "log_members",
 )
 ARTIFACT = "names.json"
+PERSON_PROTOTYPE = "someone who does a job"
+"""A zero-shot class: a candidate the embedder places near this description is a person, a role or an office."""
+PERSON_SIMILARITY = 0.25
+"""Cosine to `PERSON_PROTOTYPE` from which a candidate is a person, not a topic (0.2 to 0.4 tried, leave one set
+out: every one of them raised the held-out share of good names; 0.25 best on all five sets, docs/themes.md)."""
 _ABSTRACT = re.compile(r"(tion|sion|ment|ism|ity|ance|ence|ship|ing|age|ure|acy|ness|ency|ancy|ery|logy|ics?)$")
 _AGENT = re.compile(r"(er|or|ist|ian|ee|ant)$")
 
@@ -82,6 +93,8 @@ class Candidate:
     common_head: bool
     acting: float = 0.0
     """Share of its occurrences in the theme followed by a verb, as a subject."""
+    person: float = 0.0
+    """Cosine of its embedding to `PERSON_PROTOTYPE` (0 when candidates are not embedded)."""
 
 
     @property

@@ -31,7 +31,8 @@ theme:
 4. The label is the eligible candidate the name model (`name_model.py`) finds likeliest to be kept by an
    editor: a logistic regression over the score's parts and general features of the phrase (its head's
    derivational class, whether it acts as a subject, a possessive, its adjectives' subjectivity), fitted on
-   a labelled list of good and bad names of our dev sets. Eligible: two to five words ending on a common
+   a labelled list of good and bad names of our dev sets; a candidate the embedder places near "someone who
+   does a job" (a person, a role, an office) is passed over while another is eligible. Eligible: two to five words ending on a common
    noun, or one lower-case common noun in two members and rarer than Zipf 4.8. A model with a threshold
    marks a name below it as not kept (`ThemeName.kept`), and the clustering drops that theme (the shipped
    model has none). A theme with no eligible candidate has no name of its own, and `name_themes` returns
@@ -56,7 +57,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from summarizer.events.signatures import EVENT_WORDS
-from summarizer.themes.name_model import Candidate, NameModel, shipped_model
+from summarizer.themes.name_model import PERSON_PROTOTYPE, PERSON_SIMILARITY, Candidate, NameModel, shipped_model
 from summarizer.themes.words import STOP_WORDS, Clusterable, specificity
 
 MAX_WORDS = 5
@@ -444,14 +445,16 @@ def theme_candidates(
             continue
         texts = [display(vocab.forms.get(k) or forms[k]) for k in keys]
         if embedder is not None:
-            cand = normalize(np.asarray(embedder.encode(texts), dtype=np.float64))  # type: ignore[attr-defined]
+            encoded = normalize(np.asarray(embedder.encode([*texts, PERSON_PROTOTYPE]), dtype=np.float64))  # type: ignore[attr-defined]
+            cand, person = encoded[:-1], encoded[:-1] @ encoded[-1]
         else:
             cand = normalize(np.stack([unit(containing[k]).mean(axis=0) for k in keys]))
+            person = np.zeros(len(keys))
         relevance = normalize(cand - mean) @ centroid
         found = [Candidate(key=k, text=t, relevance=float(rel), coverage=support[k] / m, lift=lifts[k],
                            specificity=_phrase_specificity(k), members=inside[k], theme_size=m, common_head=common[k],
-                           acting=acting[k] / inside[k])
-                 for k, t, rel in zip(keys, texts, relevance.tolist()) if rel > 0]
+                           acting=acting[k] / inside[k], person=float(who))
+                 for k, t, rel, who in zip(keys, texts, relevance.tolist(), person.tolist()) if rel > 0]
         out.append(sorted(found, key=lambda c: (-c.score, c.key)))
     return out
 
@@ -476,6 +479,8 @@ def choose_label(ranked: Sequence[Candidate], model: NameModel | None = None, *,
         pool = [c for c in ranked if eligible(c)]
         if not pool:
             return None
+        # A person, a role or an office is no label while the theme has another candidate.
+        pool = [c for c in pool if c.person < PERSON_SIMILARITY] or pool
         good = model.goodness(pool)
         best = int(np.argmax(good))  # ties: the better score, as ranked
         # No candidate an editor would keep: the theme has no name of its own.
