@@ -14,8 +14,8 @@ test: $(STAMP) browser  ## install, then run the whole test suite
 	$(BIN)/python -m pytest
 
 # The quick loop while working: every module's tests but the slow ones (whole corpora, the month soak).
-check: $(STAMP)  ## install, then run the quick tests (pytest -m "not slow")
-	$(BIN)/python -m pytest -m "not slow" -q
+check: $(STAMP)  ## install, then run the quick tests (pytest -m "not slow", one process per core)
+	$(BIN)/python -m pytest -m "not slow" -q -n auto
 
 # The month simulation (tests/soak): 30 days of feeds, faults and mail on loopback, with its checks.
 soak: $(STAMP)  ## install, then play a month of daily digests (DAYS=30)

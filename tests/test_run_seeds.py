@@ -15,7 +15,7 @@ import pytest
 from flows.server import read_record, stop_server
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # three whole CLI runs of the seeds; quick tier: test_flow
 
 CHROME = ("No time to read", "Get a summary", "Previous Article", "Next Article", "Get The Astana Times", "[citation")
 
