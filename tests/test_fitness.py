@@ -24,6 +24,9 @@ CATEGORIES = {"fine", "caption", "credit", "embed", "byline", "teaser", "questio
         ("question", "What will the council do next?"),
         ("filler", "Let us start working."),
         ("fragment", "And the rest."),
+        ("byline", "By Jane Doe The council approved a new budget on Monday after a long debate."),
+        ("credit", "(Photo by John Smith/AFP via Getty Images)"),
+        ("caption", "Mayor Jane Doe (L) talks with council member John Roe at the town hall in Springfield on March 3, 2024."),
     ],
 )
 def test_junk_is_not_fit_for_a_digest(kind: str, text: str) -> None:
@@ -88,3 +91,26 @@ def test_train_fitness_names_a_missing_labels_file(tmp_path, capsys) -> None:  #
 
     assert main(["train", "--fitness", str(tmp_path / "none.tsv")]) == 1
     assert "none.tsv: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("feature", "text"),
+    [
+        ("byline", "By Jane Doe The council approved a new budget on Monday."),
+        ("byline", "Reporting by Jane Doe; editing by John Roe."),
+        ("photo_credit", "The mayor greets residents at the fair (Photo by John Smith/AFP via Getty Images)."),
+        ("side_mark", "Mayor Jane Doe (L) talks with John Roe (R) at the town hall."),
+        ("caption_verb", "Mayor Jane Doe applauds among officials before a session of the council."),
+    ],
+)
+def test_caption_and_credit_features_fire(feature: str, text: str) -> None:
+    from summarizer.summaries.algorithms.fitness import FEATURES, text_features
+
+    assert text_features(text, 3, 20)[FEATURES.index(feature)] == 1.0
+
+
+def test_a_past_tense_report_is_no_caption() -> None:
+    from summarizer.summaries.algorithms.fitness import FEATURES, text_features
+
+    text = "Mayor Jane Doe applauds the vote, which was held on Monday after a long debate."
+    assert text_features(text, 3, 20)[FEATURES.index("caption_verb")] == 0.0

@@ -48,6 +48,10 @@ FEATURES = (
     "first",
     "last",
     "word_commonness",
+    "caption_verb",
+    "photo_credit",
+    "byline",
+    "side_mark",
 )
 ARTIFACT = "fitness.json"
 
@@ -58,6 +62,11 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _FULL_DATE_END = re.compile(r"\b\d{1,2},? (?:19|20)\d\d\W*$|\b(?:19|20)\d\d-\d\d-\d\d\W*$")
 _PRESENT = re.compile(r"^[^.]{0,80}?(?:[A-Z][\w'’.-]*|,)\s+(?!is\b|has\b|was\b|this\b|us\b)[a-z]{2,}[^s'’\s]s\b")
 _SHORT_PARENS = re.compile(r"\([A-Z]{1,3}\)|\(\w{1,3}\)")
+_CAPTION_VERB = re.compile(r"^[A-Z][^,.;:]{0,90}?\s(?!says\b|is\b|has\b|was\b|this\b|us\b)[a-z]{3,}[^s'’\s]s\b")
+_PAST = re.compile(r"\b(?:was|were|had|did|said)\b|(?<!\bis )(?<!\bare )(?<!\bbe )\b[a-z]{3,}ed\b")
+_CREDIT = re.compile(r"\b(?:Photos?|Photograph|Picture|Image|Credit|Courtesy|Getty)\b|\bvia [A-Z]|\w/[A-Z]{2,}\b")
+_BYLINE = re.compile(r"^By [A-Z][\w'’.-]+ [A-Z]|^[A-Z][\w'’.-]+ [A-Z][\w'’.-]+ \||(?i:\b(?:reporting|editing|writing) by\b)")
+_SIDE = re.compile(r"\((?:\d-)?[LRC]\b|, (?:left|right|centre|center),")
 _PERSON = frozenset("i we us our ours my me you your".split())
 
 
@@ -108,6 +117,10 @@ def text_features(text: str, position: int, length: int) -> list[float]:
         1.0 if position == 0 else 0.0,
         1.0 if position == length - 1 else 0.0,
         float(np.mean([_zipf(w) for w in content])) / 8.0 if content else 0.5,
+        1.0 if _CAPTION_VERB.search(text) and not _PAST.search(text) else 0.0,
+        1.0 if _CREDIT.search(text) else 0.0,
+        1.0 if _BYLINE.search(text) else 0.0,
+        1.0 if _SIDE.search(text) else 0.0,
     ]
 
 
