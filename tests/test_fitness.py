@@ -114,3 +114,10 @@ def test_a_past_tense_report_is_no_caption() -> None:
 
     text = "Mayor Jane Doe applauds the vote, which was held on Monday after a long debate."
     assert text_features(text, 3, 20)[FEATURES.index("caption_verb")] == 0.0
+
+
+def test_a_plural_noun_after_a_lower_case_word_is_no_caption_verb() -> None:
+    from summarizer.summaries.algorithms.fitness import FEATURES, text_features
+
+    text = "The border security talks at the summit lasted for many hours."
+    assert text_features(text, 0, 1)[FEATURES.index("caption_verb")] == 0.0

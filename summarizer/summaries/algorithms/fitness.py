@@ -63,7 +63,10 @@ _FULL_DATE_END = re.compile(r"\b\d{1,2},? (?:19|20)\d\d\W*$|\b(?:19|20)\d\d-\d\d
 _PRESENT = re.compile(r"^[^.]{0,80}?(?:[A-Z][\w'’.-]*|,)\s+(?!is\b|has\b|was\b|this\b|us\b)[a-z]{2,}[^s'’\s]s\b")
 _SHORT_PARENS = re.compile(r"\([A-Z]{1,3}\)|\(\w{1,3}\)")
 _CAPTION_VERB = re.compile(r"^[A-Z][^,.;:]{0,90}?\s(?!says\b|is\b|has\b|was\b|this\b|us\b)[a-z]{3,}[^s'’\s]s\b")
-_PAST = re.compile(r"\b(?:was|were|had|did|said)\b|(?<!\bis )(?<!\bare )(?<!\bbe )\b[a-z]{3,}ed\b")
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|said|went|met|took|held|gave|came|made|told|began|spoke|became)\b"
+    r"|(?<!\bis )(?<!\bare )(?<!\bbe )\b[a-z]{3,}ed\b"
+)
 _CREDIT = re.compile(r"\b(?:Photos?|Photograph|Picture|Image|Credit|Courtesy|Getty)\b|\bvia [A-Z]|\w/[A-Z]{2,}\b")
 _BYLINE = re.compile(r"^By [A-Z][\w'’.-]+ [A-Z]|^[A-Z][\w'’.-]+ [A-Z][\w'’.-]+ \||(?i:\b(?:reporting|editing|writing) by\b)")
 _SIDE = re.compile(r"\((?:\d-)?[LRC]\b|, (?:left|right|centre|center),")
