@@ -73,6 +73,9 @@ def test_unwritable_out_is_one_line_before_any_work(out, expected, tmp_path, iso
 def test_prefect_api_url_that_does_not_answer_is_one_line(tmp_path, capsys):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    # Through Prefect's settings, not monkeypatch.setenv: Prefect reads PREFECT_API_URL from the environment once,
+    # when first imported, so an env var set here was seen only when this test ran first (alone) and ignored in a
+    # full run, where earlier tests had imported Prefect: the run then went to a temporary server and exited 0.
     with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
         assert main(["run", "seeds", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
