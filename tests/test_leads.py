@@ -75,3 +75,10 @@ def test_a_present_passive_is_not_the_past() -> None:
 
     assert not is_past("Ministers meet in the capital this week, hoping that debt is not overlooked.")
     assert is_past("Ministers met in the capital and debt was discussed.")
+
+
+def test_a_quotation_does_not_report_the_event() -> None:
+    quote = "“Let us finish this work,” the chair said at the harbour forum in Lisbon on 5 March."
+    assert report_score(quote, SUMMIT) == 0
+    out = lead_first([said(quote), said(REPORT)], [], SUMMIT, dt.date(2025, 3, 7))
+    assert out[0].text == REPORT

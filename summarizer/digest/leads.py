@@ -1,7 +1,7 @@
 """The lead says what happened: an event's summary opens with a sentence that reports the event.
 
-A sentence *reports* the event when it is in the past tense, is not a preview (no future marker: "will",
-"is expected to", "ahead of", ...; `events.dates.is_future`) and names the event by its own particulars: its
+A sentence *reports* the event when it is in the past tense, does not open with a quotation, is not a preview (no
+future marker: "will", "is expected to", "ahead of", ...; `events.dates.is_future`) and names the event by its own particulars: its
 place, its date, or two of the words of its title; a sentence dating what it tells only more than a week from
 the event's day tells of another event. Its score counts those particulars (place 2, date 2, title
 words 1 each, up to 2) and prefers a lead sentence of its article (+1 at position 0).
@@ -38,6 +38,11 @@ _TITLE_STOP = frozenset("event the of and in on at for a an to with from by".spl
 def is_preview(text: str) -> bool:
     """The sentence speaks of what is still to come (a future marker)."""
     return is_future(text)
+
+
+def opens_quote(text: str) -> bool:
+    """The sentence opens with a quotation: someone's words, not the report of what happened."""
+    return text.lstrip()[:1] in {'"', "“", "‘", "'", "«"}
 
 
 def is_past(text: str) -> bool:
@@ -79,7 +84,7 @@ def other_day(text: str, date: dt.date | None, base: dt.date | None = None) -> b
 
 def report_score(text: str, summit: Summit, *, position: int = 1, base: dt.date | None = None) -> float:
     """How well the sentence reports the event (0: a preview or not in the past tense)."""
-    if is_preview(text) or not is_past(text) or other_day(text, summit.date, base):
+    if is_preview(text) or not is_past(text) or other_day(text, summit.date, base) or opens_quote(text):
         return 0.0
     score = 0.0
     if summit.place and summit.place.lower() in text.lower():
