@@ -244,9 +244,9 @@ def bench(
     scale: Annotated[str, typer.Option(help="Statement counts for the scale test, comma-separated.")] = "10000,30000,100000",
     big: Annotated[int, typer.Option(help="The large scale figure's statement count (0: skip it).")] = 1_000_000,
     rounds: Annotated[int, typer.Option(min=1, help="Interleaved cold-run/floor pairs (the median ratio is reported).")] = 1,
-    only: Annotated[str, typer.Option(help="Groups of figures to measure, comma-separated: startup,corpus,scale,peers.")] = "startup,corpus,scale,peers",
+    only: Annotated[str, typer.Option(help="Groups of figures to measure, comma-separated: startup,corpus,scale,peers,events.")] = "startup,corpus,scale,peers,events",
 ) -> None:
-    """Print speed and memory figures, each beside its target: start-up, cold/warm/+1 runs, scale, peers."""
+    """Print speed and memory figures, each beside its target: start-up, cold/warm/+1 runs, scale, peers, events."""
     from summarizer.evaluation.bench import run_bench
 
     from summarizer.evaluation.bench import PARTS

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from summarizer.evaluation.bench import measured
 
 HOLD = "import time, numpy as np; a = np.ones({n}); a += 1; time.sleep({secs})"
@@ -23,3 +25,27 @@ def test_peak_memory_of_one_process() -> None:
     _, mb, out = measured([sys.executable, "-c", HOLD.format(n=25_000_000, secs=0.3) + "; print('done')"])
     assert 190 < mb < 300, mb
     assert out == "done\n"
+
+
+def test_events_figure_names_a_folder_without_labelled_sets(tmp_path) -> None:
+    from summarizer.errors import InputError
+    from summarizer.evaluation.bench import events_figures
+
+    with pytest.raises(InputError, match="has none of the labelled sets"):
+        events_figures(tmp_path)
+
+
+@pytest.mark.model
+def test_events_figure_groups_the_pages_of_a_labelled_set(tmp_path) -> None:
+    import json
+
+    from summarizer.evaluation.bench import events_figures
+
+    pages = [{"id": f"p{i}", "title": "", "outlet": "x", "url": f"https://x.example/{i}",
+              "text": f"An earthquake of magnitude {5 + i} struck {town} on 3 March 2024. Rescuers searched the rubble."}
+             for i, town in enumerate(["Izmir", "Lima"])]
+    (tmp_path / "realnews-dev2").mkdir()
+    (tmp_path / "realnews-dev2" / "pages.jsonl").write_text("\n".join(json.dumps(p) for p in pages) + "\n")
+    (figure,) = events_figures(tmp_path)
+    assert figure.name == "grouping 2 articles into events, beyond encoding"
+    assert figure.target == "< 5 s per 1,000" and "per 1,000" in figure.measured

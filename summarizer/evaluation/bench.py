@@ -11,6 +11,8 @@
    99% of the exact merges), and themes (clustered and named) of as many statements, given as plain
    records (id, text, articles: `themes.Clusterable`) with pseudo-word texts.
 4. Peers: sumy's LexRank and our default on the same topics: time per topic and ROUGE.
+5. Events: the labelled sets' pages beside the DUC folder (about 1,000 articles) grouped into events, vectors
+   cached, a second call timed (target: under 5 s per 1,000 articles beyond encoding).
 
 Runs go through the background Prefect server, as a user's do; it is started first (its one-time start is
 reported) and stopped at the end. Every measurement runs in its own process, so each peak memory (the largest
@@ -155,7 +157,33 @@ print(json.dumps({"n": n, "seconds": took, "k": len(clusters)}))
 """
 
 
-PARTS = ("startup", "corpus", "scale", "peers")
+EVENTS_SCALE = """
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from summarizer.evaluation.corpus import read_corpus
+from summarizer.evaluation.events import load_duc_pool
+from summarizer.events.grouping import group_summits
+from summarizer.settings import load_settings
+from summarizer.statements.embed import LazyEmbedder, encode_cached
+shared = Path(sys.argv[1]); articles, statements = [], []
+for name in ("ecbplus-dev", "realnews-dev2", "realnews-dev"):
+    if (shared / name / "pages.jsonl").exists():
+        a, st = read_corpus([shared / name / "pages.jsonl"]); articles += a; statements += st
+if (shared / "duc2004-dev" / "docs").is_dir():
+    a, st, _ = load_duc_pool(shared / "duc2004-dev"); articles += a; statements += st
+s = load_settings()
+embedder = LazyEmbedder(s.model, batch_size=s.batch_size, precision=s.embed_precision)
+vectors = np.asarray(encode_cached(embedder, [x.text for x in statements], s.cache_dir).vectors)
+laps = []
+for _ in range(2):  # the first call also loads the gazetteer and dateparser
+    t = time.perf_counter(); groups = group_summits(articles, statements, vectors); laps.append(time.perf_counter() - t)
+print(json.dumps({"articles": len(articles), "statements": len(statements), "first": laps[0], "second": laps[1],
+                  "groups": len(groups)}))
+"""
+
+
+PARTS = ("startup", "corpus", "scale", "peers", "events")
 
 
 @dataclass
@@ -349,6 +377,8 @@ def run_bench(
         figures += scale_figures(scale, big)
     if "peers" in parts:
         peers(duc, peer_topics)
+    if "events" in parts:
+        figures += events_figures(duc.parent)
     print(f"\nSummary (load average now {load()}; figures from a shared machine are noisy: see docs/speed.md)")
     print(f"  {'figure':<58} {'measured':<34} {'target':<22} met?")
     for f in figures:
@@ -480,6 +510,20 @@ def scale_figures(scale: Sequence[int], big: int) -> list[Figure]:
                 figures.append(Figure(f"themes of {n:,} statements", "did not finish in 30 min", "< 600 s", False))
     print()
     return figures
+
+
+def events_figures(shared: Path) -> list[Figure]:
+    """5. Grouping about 1,000 real articles into events (the labelled sets under `shared`), vectors cached."""
+    print("5. Events: the labelled sets' pages grouped together (ecbplus-dev, realnews-dev2, realnews-dev, DUC dev)")
+    _, _, out = measured([sys.executable, "-c", EVENTS_SCALE, str(shared)], timeout=3600)
+    r = last_json(out)
+    if not r["articles"]:
+        raise InputError(str(shared), "has none of the labelled sets to group (ecbplus-dev, realnews-dev2, ...)")
+    print(f"   {r['articles']:,} articles, {r['statements']:,} statements: {r['groups']} events in {r['second']:.1f} s "
+          f"(first call, loading the gazetteer and dateparser: {r['first']:.1f} s)\n", flush=True)
+    per_1000 = r["second"] * 1000 / r["articles"]
+    return [Figure(f"grouping {r['articles']:,} articles into events, beyond encoding", f"{r['second']:.1f} s "
+                   f"({per_1000:.1f} s per 1,000; cold {r['first']:.1f} s)", "< 5 s per 1,000", per_1000 < 5)]
 
 
 def peers(duc: Path, peer_topics: int) -> None:
