@@ -26,6 +26,12 @@ class ApiWatch(logging.Filter):
         self.quiet = False
         """Set on Ctrl-C: Prefect's crash reports would bury the one `nttr: interrupted` line."""
 
+    def reset(self) -> None:
+        """Forget an earlier run's lost server and interruption (one process may run several commands)."""
+        self.lost = False
+        self.quiet = False
+        logging.raiseExceptions = True
+
     def filter(self, record: logging.LogRecord) -> bool:
         # Prefect's queue services log under their class names (EventsWorker, APILogWorker), not under prefect.
         if not (record.name.startswith("prefect") or record.name.endswith("Worker")):

@@ -387,10 +387,13 @@ def honour_interrupt(grace: float = INTERRUPT_GRACE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: expected failures become one line on stderr and a non-zero exit, never a traceback."""
+    """The command line, callable in-process: expected failures become one line on stderr and a non-zero
+    code, never a traceback. It neither takes over Ctrl-C nor exits the process (`entry` does both)."""
+    from flows import api_lost
+
+    api_lost.WATCH.reset()  # a run whose server went away says so; the next run in this process starts afresh
     quiet_prefect()
     register_subcommands()
-    honour_interrupt()
     try:
         rc = app(args=argv, standalone_mode=False)  # typer.Exit(n) comes back as n in this mode
     except NttrError as exc:
@@ -401,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if not api_lost.WATCH.quiet:  # else the signal handler said it
             print("nttr: interrupted", file=sys.stderr)
-        return leave(130)
+        return 130
     except SystemExit as exc:
         return int(exc.code or 0)
     except Exception as exc:  # usage errors arrive here in non-standalone mode
@@ -413,20 +416,24 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "Abort":
             return 1
         raise
-    return leave(rc if isinstance(rc, int) else 0)
+    return rc if isinstance(rc, int) else 0
 
 
-def leave(code: int) -> int:
-    """`code`, or exit at once with it when the Prefect server went away during the run: Prefect would
-    otherwise spend minutes at exit retrying to send the run's events to a server that is gone."""
+def entry() -> None:
+    """The `nttr` program: `main`, with Ctrl-C honoured within seconds, and an exit at once when the Prefect
+    server went away during the run or Ctrl-C was pressed (Prefect would otherwise spend minutes at exit
+    retrying to send the run's events to a server that is gone). Only the program may end its process like
+    this: `main` is also called in-process (tests, the soak), where a hard exit would end the caller."""
     from flows import api_lost
 
+    honour_interrupt()
+    code = main()
     if api_lost.WATCH.lost or api_lost.WATCH.quiet:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-    return code
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

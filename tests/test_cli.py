@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from flows.cli import main
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -109,3 +114,15 @@ def test_closing_lines_count_skips_apart_from_warnings_in_singular_and_plural(tm
     out = capsys.readouterr().out
     assert "nttr: 1 article, 2 statements (2 after merging repeats; 0 newly encoded) -> 1 summit, 2 themes" in out
     assert "skipped 2 inputs, listed under" in out and "used 1 input with a warning, listed under" in out
+
+
+def test_main_called_in_process_returns_after_a_run_whose_server_went_away():
+    """Only the `nttr` program exits at once after a lost server; `main` in-process (tests, the soak) returns,
+    and forgets the earlier run's lost server. (A hard exit here ended pytest with status 0 mid-suite.)"""
+    code = ("from flows import api_lost; api_lost.WATCH.lost = True; api_lost.WATCH.quiet = True\n"
+            "from flows.cli import main\n"
+            "rc = main(['server', '--help'])\n"
+            "print('returned', rc, api_lost.WATCH.lost, flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "returned 0 False" in done.stdout, done.stdout + done.stderr
