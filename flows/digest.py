@@ -174,7 +174,7 @@ def summarize_into(
     )
     summits = assemble.with_summaries(summits, once[: len(summits)])
     # Each event's lead says what happened, and its heading agrees with its sentences (issue 26).
-    summits = headings.told_truly(summits, merged, articles, as_of or today_in(settings))
+    summits = headings.told_truly(summits, merged, articles, as_of or today_in(settings), merged_vectors)
     themes = assemble.with_summaries([theme for theme, _ in clusters], once[len(summits) :])
 
     digest = Digest(

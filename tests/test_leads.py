@@ -82,3 +82,8 @@ def test_a_quotation_does_not_report_the_event() -> None:
     assert report_score(quote, SUMMIT) == 0
     out = lead_first([said(quote), said(REPORT)], [], SUMMIT, dt.date(2025, 3, 7))
     assert out[0].text == REPORT
+
+
+def test_a_group_sentence_repeating_the_summary_never_leads() -> None:
+    out = lead_first([said(PREVIEW)], [member(REPORT, 0)], SUMMIT, dt.date(2025, 3, 7), repeats={0})
+    assert [s.text for s in out] == [PREVIEW]

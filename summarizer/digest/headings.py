@@ -21,13 +21,19 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from summarizer.events.dates import DateSpan, find_dates
 from summarizer.events.places import find_places, lookup
 from summarizer.digest.assemble import members_of_summit
+from summarizer.digest.sections import indices_of
 from summarizer.digest.leads import lead_first, title_words
 from summarizer.models import Article, MergedStatement, Summit
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+REPEAT_COSINE = 0.7
+"""A statement this close (cosine) to a summary sentence would say its point again: it does not join as the lead
+(the selector's own similarity cap)."""
 
 
 def _title_span(summit: Summit) -> DateSpan | None:
@@ -161,17 +167,27 @@ def told_truly(
     merged: Sequence[MergedStatement],
     articles: Sequence[Article],
     reference: dt.date | None,
+    vectors: np.ndarray | None = None,
+    *,
+    similar: float = REPEAT_COSINE,
 ) -> list[Summit]:
     """Each summit with its lead reporting the event (`leads.lead_first`, drawing on its own statements fit for a
-    digest and not said by another section) and its heading agreeing with its summary (`true_heading`)."""
+    digest, not said by another section and, given `vectors` (rows of `merged`), not close to a summary sentence) and its heading agreeing with its summary (`true_heading`)."""
     from summarizer.summaries.algorithms.fitness import unfit
 
     by_id = {a.id: a for a in articles}
     out = []
     for s in summits:
         elsewhere = {item.text for other in summits if other.id != s.id for item in other.summary}
-        members = [merged[i] for i in members_of_summit(merged, s) if merged[i].text not in elsewhere]
-        lead = lead_first(s.summary, members, s, reference, unfit=unfit(members) if members else set())
+        idx = [i for i in members_of_summit(merged, s) if merged[i].text not in elsewhere]
+        members = [merged[i] for i in idx]
+        repeats: set[int] = set()
+        if vectors is not None and idx and s.summary:
+            said = np.asarray(vectors)[indices_of(merged, s.summary)]
+            if len(said):
+                close = (np.asarray(vectors)[idx] @ said.T).max(axis=1)
+                repeats = {k for k, c in enumerate(close) if c >= similar}
+        lead = lead_first(s.summary, members, s, reference, unfit=unfit(members) if members else set(), repeats=repeats)
         s = s.model_copy(update={"summary": tuple(lead)})
         out.append(true_heading(s, [by_id[a] for a in s.articles if a in by_id]))
     return out

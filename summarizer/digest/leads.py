@@ -119,10 +119,12 @@ def lead_first(
     reference: dt.date | None,
     *,
     unfit: set[int] = frozenset(),  # type: ignore[assignment]
+    repeats: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[SummaryItem]:
     """The summary opening with a sentence that reports the event (see the module's docstring).
 
-    `members`: the event's statements (candidates for the lead); `unfit`: indices of members not fit for a digest.
+    `members`: the event's statements (candidates for the lead); `unfit`: indices of members not fit for a digest;
+    `repeats`: indices of members that say again what a summary sentence says (by embedding).
     """
     summary = list(summary)
     if not summary or not happened(summit, reference):
@@ -149,7 +151,7 @@ def lead_first(
     said = [_words(s.text) for s in summary]
     choice, choice_key = None, None
     for i, m in enumerate(members):
-        if i in unfit or opener(m.text) is not None or any(
+        if i in unfit or i in repeats or opener(m.text) is not None or any(
             len(_words(m.text) & w) >= 0.6 * max(1, min(len(w), len(_words(m.text)))) for w in said
         ):
             continue
