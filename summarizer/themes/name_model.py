@@ -32,18 +32,16 @@ lowered realnews-dev's coherence below BERTopic's (docs/themes.md).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
+from summarizer.linear import StandardisedLinear, load_linear, standardisation
 from summarizer.themes.words import specificity
 
 FEATURES = (
@@ -133,16 +131,9 @@ def features(c: Candidate) -> list[float]:
     ]
 
 
-class NameModel(BaseModel):
+class NameModel(StandardisedLinear):
     """A logistic regression over standardised candidate features: the log-odds that a candidate is a good name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    features: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
     c: float
     """Inverse regularisation strength it was fitted with."""
     threshold: float | None = None
@@ -152,10 +143,7 @@ class NameModel(BaseModel):
 
     def goodness(self, candidates: Sequence[Candidate]) -> np.ndarray:
         """Log-odds that each candidate is a good name."""
-        if not candidates:
-            return np.zeros(0)
-        x = (np.array([features(c) for c in candidates]) - np.array(self.mean)) / np.array(self.scale)
-        return x @ np.array(self.coef) + self.intercept
+        return self.linear(np.array([features(c) for c in candidates]).reshape(len(candidates), len(self.features)))
 
 
 def fit_name_model(candidates: Sequence[Candidate], good: Sequence[bool], *, c: float = 1.0,
@@ -168,8 +156,7 @@ def fit_name_model(candidates: Sequence[Candidate], good: Sequence[bool], *, c: 
     y = np.array(good, dtype=bool)
     if len(set(y.tolist())) < 2:
         raise ValueError("fitting a name model needs good and bad names")
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
+    mean, scale = standardisation(x)
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
     return NameModel(features=list(FEATURES), mean=mean.tolist(), scale=scale.tolist(), coef=lr.coef_[0].tolist(),
                      intercept=float(lr.intercept_[0]), c=c, threshold=threshold, trained_on=list(trained_on))
@@ -178,8 +165,4 @@ def fit_name_model(candidates: Sequence[Candidate], good: Sequence[bool], *, c: 
 @lru_cache(maxsize=1)
 def shipped_model() -> NameModel:
     """The model fitted on all labelled sets, shipped with the package."""
-    text = resources.files("summarizer.themes").joinpath("data", ARTIFACT).read_text(encoding="utf-8")
-    model = NameModel.model_validate(json.loads(text))
-    if tuple(model.features) != FEATURES:
-        raise ValueError(f"{ARTIFACT} has features {model.features}, expected {list(FEATURES)}: refit it")
-    return model
+    return load_linear(NameModel, "summarizer.themes", ARTIFACT, FEATURES)

@@ -10,19 +10,16 @@ out when that probability reaches the model's `threshold` (chosen on the labels 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from summarizer.summaries.algorithms._sumy import stop_words
 from summarizer.summaries.algorithms.coherence import quote_marks
+from summarizer.linear import StandardisedLinear, load_linear, logistic
 from summarizer.models import MergedStatement
 
 FEATURES = (
@@ -142,16 +139,9 @@ def sentence_features(items: Sequence[MergedStatement]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-class FitnessModel(BaseModel):
+class FitnessModel(StandardisedLinear):
     """A logistic regression over standardised features: the probability that a sentence is junk."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    features: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
     threshold: float
     """Probability of junk at which a sentence is left out."""
     C: float
@@ -160,23 +150,13 @@ class FitnessModel(BaseModel):
     """The labelled sets it was fitted on (names only)."""
 
     def junk_probability(self, features: np.ndarray) -> np.ndarray:
-        if features.shape[0] == 0:
-            return np.zeros(0)
-        z = (features - np.array(self.mean)) / np.array(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.array(self.coef) + self.intercept)))
+        return logistic(self.linear(features))
 
 
 @lru_cache(maxsize=8)
 def load_model(path: str | None = None) -> FitnessModel:
     """The shipped model, or the one at `path`."""
-    if path:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = resources.files("summarizer.summaries.algorithms").joinpath("data", ARTIFACT).read_text(encoding="utf-8")
-    model = FitnessModel.model_validate(json.loads(text))
-    if tuple(model.features) != FEATURES:
-        raise ValueError(f"fit-for-digest model has features {model.features}, this version needs {FEATURES}")
-    return model
+    return load_linear(FitnessModel, "summarizer.summaries.algorithms", ARTIFACT, FEATURES, path)
 
 
 def junk_probability(items: Sequence[MergedStatement], *, model_path: str | None = None) -> np.ndarray:

@@ -12,20 +12,17 @@ summaries use. The model is fitted by `nttr train` on DUC 2004 dev (`train.py`) 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from summarizer.summaries.algorithms._sumy import stop_words
 from summarizer.summaries.algorithms.coherence import opener, quote_marks
 from summarizer.summaries.algorithms.concepts import concept_weights
+from summarizer.linear import StandardisedLinear, load_linear
 from summarizer.models import MergedStatement
 
 FEATURES = (
@@ -104,16 +101,9 @@ def sentence_features(items: Sequence[MergedStatement], vectors: np.ndarray) -> 
     return np.array(rows, dtype=np.float64)
 
 
-class QualityModel(BaseModel):
-    """A linear model over standardised sentence features (what `nttr train` writes)."""
+class QualityModel(StandardisedLinear):
+    """A ridge regression over standardised sentence features (what `nttr train` writes)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    features: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
     alpha: float
     """Ridge penalty it was fitted with."""
     trained_on: list[str] = []
@@ -121,23 +111,13 @@ class QualityModel(BaseModel):
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """Predicted share of each sentence's bigrams and words that a human summary uses."""
-        if features.shape[0] == 0:
-            return np.zeros(0)
-        z = (features - np.array(self.mean)) / np.array(self.scale)
-        return z @ np.array(self.coef) + self.intercept
+        return self.linear(features)
 
 
 @lru_cache(maxsize=8)
 def load_model(path: str | None = None) -> QualityModel:
     """The shipped model, or the one at `path` (cross-validation fits one per fold)."""
-    if path:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = resources.files("summarizer.summaries.algorithms").joinpath("data", ARTIFACT).read_text(encoding="utf-8")
-    model = QualityModel.model_validate(json.loads(text))
-    if tuple(model.features) != FEATURES:
-        raise ValueError(f"sentence quality model has features {model.features}, this version needs {FEATURES}")
-    return model
+    return load_linear(QualityModel, "summarizer.summaries.algorithms", ARTIFACT, FEATURES, path)
 
 
 def quality(items: Sequence[MergedStatement], vectors: np.ndarray, *, model_path: str | None = None) -> np.ndarray:
