@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -184,32 +186,34 @@ def _hold_lock(data_dir: str, held: multiprocessing.Event, release: multiprocess
         release.wait(10)
 
 
-def test_a_second_run_on_the_same_data_folder_is_refused_after_the_timeout(tmp_path: Path):
+@contextlib.contextmanager
+def held_elsewhere(data_dir: Path) -> Iterator[threading.Event]:
+    """The run lock of `data_dir` held by another process until the yielded event (or the block's end) lets go."""
     ctx = multiprocessing.get_context("spawn")
     held, release = ctx.Event(), ctx.Event()
-    other = ctx.Process(target=_hold_lock, args=(str(tmp_path), held, release))
+    other = ctx.Process(target=_hold_lock, args=(str(data_dir), held, release))
     other.start()
     try:
         assert held.wait(30)
-        started = time.monotonic()
-        with pytest.raises(StateError, match=f"another nttr run is using {tmp_path}"), run_lock(tmp_path, timeout=0.5):
-            pass
-        assert time.monotonic() - started >= 0.4
+        yield release
     finally:
         release.set()
         other.join(10)
 
 
+def test_a_second_run_on_the_same_data_folder_is_refused_after_the_timeout(tmp_path: Path):
+    with held_elsewhere(tmp_path):
+        started = time.monotonic()
+        with pytest.raises(StateError, match=f"another nttr run is using {tmp_path}"), run_lock(tmp_path, timeout=0.5):
+            pass
+        assert time.monotonic() - started >= 0.4
+
+
 def test_a_second_run_waits_for_the_first_to_finish(tmp_path: Path):
-    ctx = multiprocessing.get_context("spawn")
-    held, release = ctx.Event(), ctx.Event()
-    other = ctx.Process(target=_hold_lock, args=(str(tmp_path), held, release))
-    other.start()
-    assert held.wait(30)
-    threading.Timer(0.3, release.set).start()
-    with run_lock(tmp_path, timeout=20) as folder:
-        assert folder == tmp_path
-    other.join(10)
+    with held_elsewhere(tmp_path) as release:
+        threading.Timer(0.3, release.set).start()
+        with run_lock(tmp_path, timeout=20) as folder:
+            assert folder == tmp_path
 
 
 # -- version 2: daily digests, owed email, feed item versions, retention ---------------------------------------

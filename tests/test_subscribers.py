@@ -78,17 +78,14 @@ def test_yaml_import_reads_lists_and_names_a_bad_line(tmp_path: Path):
         read_subscribers(bad)
 
 
-def test_yaml_unknown_field_is_refused(tmp_path: Path):
+@pytest.mark.parametrize(("sheet", "said"), [
+    ("- email: a@example.org\n  colour: red\n", "line 1.*colour"),  # an unknown field
+    ("- email: a@example.org\n- email: [unclosed\n", r"subs\.yaml line \d"),  # invalid YAML
+], ids=["unknown field", "invalid yaml"])
+def test_a_bad_yaml_sheet_is_refused_naming_the_line(tmp_path: Path, sheet: str, said: str):
     path = tmp_path / "subs.yaml"
-    path.write_text("- email: a@example.org\n  colour: red\n")
-    with pytest.raises(InputError, match="line 1.*colour"):
-        read_subscribers(path)
-
-
-def test_invalid_yaml_names_the_line(tmp_path: Path):
-    path = tmp_path / "subs.yaml"
-    path.write_text("- email: a@example.org\n- email: [unclosed\n")
-    with pytest.raises(InputError, match=r"subs\.yaml line \d"):
+    path.write_text(sheet)
+    with pytest.raises(InputError, match=said):
         read_subscribers(path)
 
 

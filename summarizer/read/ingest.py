@@ -63,17 +63,24 @@ def _from_markdown(text: str, shown: str, key: str, problems: list[Problem]) -> 
     if not body.strip():
         problems.append(Problem(path=shown, reason="no text after the front matter"))
         return None
-    published = parse_date(meta.get("published", meta.get("date")))
+    return _with_metadata(meta, body, key=key, shown=shown, format="md")
+
+
+def _with_metadata(meta: Mapping[str, Any], body: str, *, key: str, shown: str, format: Format,
+                   source_id: str | None = None) -> Article:
+    """An article of `body` with the fields a front matter or a JSON line may give (title, outlet or source,
+    url, published or date, summit)."""
     return Article(
         id=make_article_id(key, body),
         path=shown,
-        format="md",
+        format=format,
         text=body,
         title=one_line(meta.get("title")),
         outlet=one_line(meta.get("outlet", meta.get("source"))),
         url=one_line(meta.get("url")),
-        published=published,
+        published=parse_date(meta.get("published", meta.get("date"))),
         summit=one_line(meta.get("summit")),
+        source_id=source_id,
     )
 
 
@@ -98,20 +105,9 @@ def _from_jsonl(text: str, shown: str, key: str, problems: list[Problem]) -> lis
             problems.append(Problem(path=shown, reason=f"line {number}: no text (fields text/body/content); skipped"))
             continue
         body = _norm_newlines(body)
-        articles.append(
-            Article(
-                id=make_article_id(f"{key}#{number}", body),
-                path=shown,
-                format="jsonl",
-                text=body,
-                title=one_line(record.get("title")),
-                outlet=one_line(record.get("outlet", record.get("source"))),
-                url=one_line(record.get("url")),
-                published=parse_date(record.get("published", record.get("date"))),
-                summit=one_line(record.get("summit")),
-                source_id=one_line(str(record["id"])) if record.get("id") not in (None, "") else f"{key}#{number}",
-            )
-        )
+        own = one_line(str(record["id"])) if record.get("id") not in (None, "") else None
+        articles.append(_with_metadata(record, body, key=f"{key}#{number}", shown=shown, format="jsonl",
+                                       source_id=own or f"{key}#{number}"))
     return articles
 
 
