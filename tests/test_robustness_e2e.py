@@ -380,8 +380,11 @@ def test_hostile_run_exits_0_and_its_payloads_reach_the_summaries(hostile_run):
     done, _, out, port = hostile_run
     assert_clean_run(done)
     texts = summary_texts(load(out))
-    for payload in (SCRIPT, ONERROR, ENTITY, f"127.0.0.1:{port}/leak"):
+    for payload in (SCRIPT, ONERROR, ENTITY):
         assert payload in texts, f"precondition: {payload!r} should be in a summary sentence"
+    # The sentence with the beacon's web link is left out as junk (summaries/algorithms/fitness.py: a link);
+    # were it kept, the browser tests below would see whether its image loads.
+    assert f"127.0.0.1:{port}/leak" not in texts or "<img src=" in texts
 
 
 def test_hostile_output_folder_holds_only_the_three_files(hostile_run):

@@ -871,10 +871,13 @@ class Soak:
         kept = [d for d in before["days"] if d >= cutoff]
         if [d for d in after["days"] if d in before["days"]] != kept:
             problems.append("prune removed digests it should have kept")
-        if len(kept) < len(before["days"]) and not (
-            after["rows"]["bytes"] < before["rows"]["bytes"] and after["cache"] < before["cache"]
-        ):
-            problems.append("the state or the cache did not shrink")
+        # The state forgets by the digests' days; the caches forget what was last used before the period in real
+        # time (vectors, summaries and stage results alike), and a simulated month runs in minutes: they must
+        # not grow, but keep what this run used.
+        if len(kept) < len(before["days"]) and not after["rows"]["bytes"] < before["rows"]["bytes"]:
+            problems.append("the state did not shrink")
+        if after["cache"] > before["cache"]:
+            problems.append("the cache grew")
         today = digests.get(self.days)
         if today is None:
             problems.append("no digest for the day after the prune")
