@@ -11,23 +11,8 @@ from summarizer.errors import InputError
 from summarizer.events.grouping import cluster_events, event_signatures, group_summits
 from summarizer.events.model import PairModel, dump_model, load_model
 from summarizer.events.pairs import FEATURES, pair_features
-from summarizer.models import Article, Statement
-
-
-def art(aid: str, text: str, **kw) -> Article:
-    return Article(id=aid, path=f"{aid}.txt", format="txt", text=text, **kw)
-
-
-def statements_of(articles: list[Article]) -> list[Statement]:
-    out = []
-    for a in articles:
-        start = 0
-        for pos, piece in enumerate(a.text.split(". ")):
-            i = a.text.index(piece, start)
-            out.append(Statement(id=f"{a.id}:{i}", article_id=a.id, text=piece, start=i, end=i + len(piece),
-                                 position=pos))
-            start = i + len(piece)
-    return out
+from summarizer.models import Article
+from tests.test_summits import art, statements_of
 
 
 def features(arts: list[Article]) -> np.ndarray:
