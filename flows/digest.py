@@ -149,7 +149,8 @@ def summarize_into(
         merged, merged_vectors = tasks.select_new_statements(quote(merged), quote(merged_vectors), settings_json)
 
     # Summit summaries start now and run while the themes are clustered.
-    summit_summaries = submit_summaries([assemble.members_of_summit(merged, s) for s in summits], merged,
+    summit_members = assemble.members_of_summits(merged, summits)
+    summit_summaries = submit_summaries(summit_members, merged,
                                         merged_vectors, settings_json)
     clusters = (
         tasks.cluster_themes(quote(merged), quote(merged_vectors), quote(summit_of), settings_json,
@@ -160,7 +161,8 @@ def summarize_into(
     # A theme summary speaks of its theme and does not say again what the summits' summaries said (issue 26):
     # its candidates wait for those summaries.
     summit_done = gather(summit_summaries)
-    said = [i for summary in summit_done for i in sections.indices_of(merged, summary)]
+    where = sections.positions(merged)
+    said = [i for summary in summit_done for i in sections.indices_of(merged, summary, where)]
     theme_members = [
         sections.said_before(m, merged_vectors, merged_vectors[said])
         for m in sections.on_theme([list(members) for _, members in clusters], merged_vectors)
@@ -170,11 +172,12 @@ def summarize_into(
     # What several sections would repeat is said once, in the first of them.
     once = sections.said_once(
         [*summit_done, *theme_done],
-        [merged_vectors[sections.indices_of(merged, s)] for s in [*summit_done, *theme_done]],
+        [merged_vectors[sections.indices_of(merged, s, where)] for s in [*summit_done, *theme_done]],
     )
     summits = assemble.with_summaries(summits, once[: len(summits)])
     # Each event's lead says what happened, and its heading agrees with its sentences (issue 26).
-    summits = headings.told_truly(summits, merged, articles, as_of or today_in(settings), merged_vectors)
+    summits = headings.told_truly(summits, merged, articles, as_of or today_in(settings), merged_vectors,
+                                  members=summit_members)
     themes = assemble.with_summaries([theme for theme, _ in clusters], once[len(summits) :])
 
     digest = Digest(

@@ -37,8 +37,17 @@ def event_terms(summits: Sequence[Summit]) -> set[str]:
 
 def members_of_summit(merged: Sequence[MergedStatement], summit: Summit) -> list[int]:
     """Indices of the merged statements that any article of this summit reported."""
-    ids = set(summit.articles)
-    return [i for i, m in enumerate(merged) if any(s.article_id in ids for s in m.statements)]
+    return members_of_summits(merged, [summit])[0]
+
+
+def members_of_summits(merged: Sequence[MergedStatement], summits: Sequence[Summit]) -> list[list[int]]:
+    """`members_of_summit` of each summit, in one pass over the statements."""
+    summit_of = {a: k for k, s in enumerate(summits) for a in s.articles}
+    members: list[list[int]] = [[] for _ in summits]
+    for i, m in enumerate(merged):
+        for k in sorted({summit_of[s.article_id] for s in m.statements if s.article_id in summit_of}):
+            members[k].append(i)
+    return members
 
 
 Summarized = TypeVar("Summarized", Summit, Theme)

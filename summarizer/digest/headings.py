@@ -25,8 +25,8 @@ import numpy as np
 
 from summarizer.events.dates import DateSpan, find_dates
 from summarizer.events.places import find_places, lookup
-from summarizer.digest.assemble import members_of_summit
-from summarizer.digest.sections import indices_of
+from summarizer.digest.assemble import members_of_summits
+from summarizer.digest.sections import indices_of, positions
 from summarizer.digest.leads import lead_first, title_words
 from summarizer.models import Article, MergedStatement, Summit
 
@@ -170,24 +170,30 @@ def told_truly(
     vectors: np.ndarray | None = None,
     *,
     similar: float = REPEAT_COSINE,
+    members: Sequence[Sequence[int]] | None = None,
 ) -> list[Summit]:
     """Each summit with its lead reporting the event (`leads.lead_first`, drawing on its own statements fit for a
-    digest, not said by another section and, given `vectors` (rows of `merged`), not close to a summary sentence) and its heading agreeing with its summary (`true_heading`)."""
+    digest, not said by another section and, given `vectors` (rows of `merged`), not close to a summary sentence) and its heading agreeing with its summary (`true_heading`). `members`: each summit's statements
+    (`assemble.members_of_summits`), when the caller has them."""
     from summarizer.summaries.algorithms.fitness import unfit
 
     by_id = {a.id: a for a in articles}
+    members = members_of_summits(merged, summits) if members is None else members
+    where = positions(merged)
+    said_in = Counter(text for s in summits for text in {item.text for item in s.summary})
+    vectors = None if vectors is None else np.asarray(vectors)
     out = []
-    for s in summits:
-        elsewhere = {item.text for other in summits if other.id != s.id for item in other.summary}
-        idx = [i for i in members_of_summit(merged, s) if merged[i].text not in elsewhere]
-        members = [merged[i] for i in idx]
+    for s, own in zip(summits, members, strict=True):
+        mine = {item.text for item in s.summary}
+        idx = [i for i in own if said_in[merged[i].text] <= (merged[i].text in mine)]  # not said by another summit
+        group = [merged[i] for i in idx]
         repeats: set[int] = set()
         if vectors is not None and idx and s.summary:
-            said = np.asarray(vectors)[indices_of(merged, s.summary)]
+            said = vectors[indices_of(merged, s.summary, where)]
             if len(said):
-                close = (np.asarray(vectors)[idx] @ said.T).max(axis=1)
+                close = (vectors[idx] @ said.T).max(axis=1)
                 repeats = {k for k, c in enumerate(close) if c >= similar}
-        lead = lead_first(s.summary, members, s, reference, unfit=unfit(members) if members else set(), repeats=repeats)
+        lead = lead_first(s.summary, group, s, reference, unfit=unfit(group) if group else set(), repeats=repeats)
         s = s.model_copy(update={"summary": tuple(lead)})
         out.append(true_heading(s, [by_id[a] for a in s.articles if a in by_id]))
     return out

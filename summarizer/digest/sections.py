@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -77,9 +77,17 @@ def said_once(
     return out
 
 
-def indices_of(items: Sequence[MergedStatement], summary: Sequence[SummaryItem]) -> list[int]:
-    """The indices in `items` of a summary's sentences (by wording; the first item with it)."""
+def positions(items: Sequence[MergedStatement]) -> dict[str, int]:
+    """Each wording's index in `items` (the first item with it)."""
     where: dict[str, int] = {}
     for i, item in enumerate(items):
         where.setdefault(item.text, i)
+    return where
+
+
+def indices_of(items: Sequence[MergedStatement], summary: Sequence[SummaryItem],
+               where: Mapping[str, int] | None = None) -> list[int]:
+    """The indices in `items` of a summary's sentences (by wording; the first item with it); `where`:
+    `positions(items)`, when several summaries are looked up in the same items."""
+    where = positions(items) if where is None else where
     return [where[s.text] for s in summary if s.text in where]

@@ -196,6 +196,5 @@ def is_junk(text: str, position: int = 1, length: int = 3, *, model_path: str | 
 
 def unfit(items: Sequence[MergedStatement], *, model_path: str | None = None) -> set[int]:
     """Indices of the items a digest should not use (`is_junk`)."""
-    model = load_model(model_path)
-    p = model.junk_probability(sentence_features(items))
-    return {i for i in range(len(items)) if p[i] >= model.threshold or plain_junk(items[i].text)}
+    p = junk_probability(items, model_path=model_path)
+    return {i for i in range(len(items)) if p[i] >= load_model(model_path).threshold or plain_junk(items[i].text)}
