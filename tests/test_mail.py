@@ -264,6 +264,16 @@ def test_library_smtp_sender_logs_in_and_delivers(store: StateStore, tmp_path: P
     assert report.failed == () and inbox.to() == three
 
 
+def test_starttls_against_a_server_without_tls_names_the_setting_to_change(store, tmp_path: Path, port: int, three):
+    settings = load_settings(data_dir=tmp_path / "d", smtp_host="127.0.0.1", smtp_port=port,
+                             smtp_security="starttls", email_from=SENDER)
+    with Server(port, Inbox()) as inbox:
+        report = send_digest(sample_digest(), "d1", store, settings, sender_fn=smtp_sender(settings, timeout=5),
+                             retries=0)
+    assert inbox.to() == [] and len(report.failed) == 3
+    assert all("NTTR_SMTP_SECURITY=none" in o.error and o.permanent for o in report.failed)
+
+
 def test_password_never_appears_in_logs_ledger_or_outputs(
     digest_dir, tmp_path, port, three, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture
 ):

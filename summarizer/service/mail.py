@@ -261,6 +261,10 @@ def describe(exc: BaseException, secret: str | None = None) -> str:
         text = f"{type(exc).__name__}: {exc.strerror}"
     else:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+        text += " (the server offers no TLS: set NTTR_SMTP_SECURITY=none for a local relay, or ssl for port 465)"
+    elif isinstance(exc, ssl.SSLError):
+        text += " (check NTTR_SMTP_SECURITY: ssl is for port 465, starttls for 587)"
     text = one_line(text)[:500]
     return text.replace(secret, "***") if secret else text
 
