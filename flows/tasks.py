@@ -20,8 +20,8 @@ from prefect.cache_policies import NO_CACHE
 from flows import workers
 from summarizer.text.counts import plural
 from summarizer import stage_cache
-from summarizer.clean import pages as clean
 from summarizer.clean import copies
+from summarizer.clean import incremental as incremental_clean
 from summarizer.statements import dedup
 from summarizer.statements import embed
 from summarizer.read import ingest
@@ -60,13 +60,18 @@ def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> 
     """Cleaned articles (copies collapsed unless `merge` is off) and what was dropped; remembered by content.
 
     Cleaning compares the pages of one site, so it is a function of the whole set: a warm rerun over the same
-    pages reads the result instead of cleaning again.
+    pages reads the result instead of cleaning again, and a set with a new page cleans again only what the new
+    page changes (`clean.incremental`).
     """
     # A --new run passes merge=False: what is new is decided per source first, then copies are collapsed.
 
     def compute() -> tuple[list[Article], list[Problem]]:
-        cleaned, problems = clean.clean_articles(articles)
-        return (copies.merge_copies(cleaned) if merge else cleaned), problems
+        # A set seen before but for a page or two: each page's work is remembered (clean.incremental).
+        memo = stage_cache.Memo(Path(cache_dir), "clean-memo")
+        found = incremental_clean.clean_remembered(articles, memo, merge=merge)
+        memo.save()
+        log.info("cleaning: %d of %d steps remembered", len(memo.used) - memo.computed.total(), len(memo.used))
+        return found
 
     kept, problems = stage_cache.remembered(
         Path(cache_dir), "clean", (list(articles), merge), compute,

@@ -25,6 +25,23 @@ def write_atomic(path: Path, text: str) -> Path:
     return path
 
 
+def write_atomic_bytes(path: Path, data: bytes) -> Path:
+    """Write bytes so readers see the old file or the new one, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
 def mark_used(path: Path) -> None:
     """Record that a remembered entry was used now (its modification time), so retention keeps it."""
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
-from summarizer.files import mark_used, write_atomic
+from summarizer.files import mark_used, write_atomic, write_atomic_bytes
 
 FOLDER = "stages"
 """Under the cache folder, one folder per stage."""
@@ -183,5 +184,69 @@ def _keep_recent(folder: Path, keep: int = KEEP_PER_STAGE) -> None:
     for _, _, entry in sorted(entries, reverse=True)[keep:]:
         try:
             entry.unlink()
+        except OSError:
+            pass
+
+
+MEMO_KEEP = 50_000
+"""Entries a memo keeps: those the last run used, then the most recent others up to this many."""
+
+
+class Memo:
+    """Results of pure functions of one item (a page, an article, a group), kept between runs by content.
+
+    A stage that is a function of a whole set (cleaning compares a site's pages, grouping compares articles)
+    is split into per-item work remembered here and a cheap step over the set: a set with one more item
+    recomputes only what that item changes, and since every entry is keyed by its inputs' content (and the
+    file by the library's code), the result is the one a run with an empty memo gives. One pickle file per
+    memo under the stage cache (one `nttr` run at a time writes it; the last writer wins, which only costs a
+    recomputation). Without a folder (`Memo(None)`) it lives in memory only.
+    """
+
+    def __init__(self, cache_dir: Path | None, name: str) -> None:
+        self.path = None if cache_dir is None else Path(cache_dir) / FOLDER / name / f"{library_fingerprint()[:16]}.pickle"
+        self.entries: dict[str, object] = {}
+        self.used: dict[str, object] = {}
+        self.computed: Counter[str] = Counter()
+        """Results computed (not remembered) in this run, by kind."""
+        if self.path is not None:
+            import pickle
+
+            try:
+                self.entries = pickle.loads(self.path.read_bytes())
+            except Exception:  # noqa: BLE001 - missing, damaged or from other code: start empty
+                self.entries = {}
+            if not isinstance(self.entries, dict):
+                self.entries = {}
+
+    def get(self, kind: str, inputs: Iterable[object], compute: Callable[[], T]) -> T:
+        """`compute()`, or its remembered result for these inputs."""
+        key = stage_key(kind, inputs)
+        if key in self.used:
+            return self.used[key]  # type: ignore[return-value]
+        if key in self.entries:
+            found = self.entries[key]
+        else:
+            found = compute()
+            self.computed[kind] += 1
+        self.used[key] = found
+        return found  # type: ignore[return-value]
+
+    def save(self) -> None:
+        """Write what this run used first, then older entries up to `MEMO_KEEP`; drop memos of other code."""
+        if self.path is None or (not self.computed and len(self.used) == len(self.entries)):
+            return
+        import pickle
+
+        kept = dict(self.used)
+        for key, value in self.entries.items():  # saved most recent first
+            if len(kept) >= MEMO_KEEP:
+                break
+            kept.setdefault(key, value)
+        try:
+            write_atomic_bytes(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            for other in self.path.parent.glob("*.pickle"):
+                if other != self.path:
+                    other.unlink(missing_ok=True)
         except OSError:
             pass

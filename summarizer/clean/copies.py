@@ -26,9 +26,14 @@ to the members that carry it, so no outlet is cited for what it did not publish.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Sized
+from typing import NamedTuple
+
+import numpy as np
 
 from summarizer.models import Article, Source, Span
 
@@ -56,28 +61,61 @@ def shingles(tokens: Sequence[str], k: int = SHINGLE) -> set[str]:
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
-def shared_counts(sets: Sequence[set[str]]) -> dict[tuple[int, int], int]:
-    """Shingles shared by each pair of sets that share any: a sparse texts x shingles product, no all-pairs loop."""
-    import numpy as np
+_PRIME = np.uint64(1_099_511_628_211)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_key(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+class Shingled(NamedTuple):
+    """A text as copy detection sees it: its distinct shingles as stable 64-bit keys, and a key of its words
+    (texts with the very same words are one story however short). Stable across processes, so it can be
+    remembered with the page (`clean.incremental`)."""
+
+    words: int
+    keys: np.ndarray
+
+
+def shingled(text: str, k: int = SHINGLE) -> Shingled:
+    """The text's shingle keys: each word's key, then each run of k words combined (a text shorter than k
+    words is one shingle, as in `shingles`)."""
+    tokens = words(text)
+    word_keys = np.fromiter((_word_key(w) for w in tokens), dtype=np.uint64, count=len(tokens))
+    with np.errstate(over="ignore"):
+        whole = np.uint64(len(tokens))
+        for key in word_keys:
+            whole = whole * _PRIME + key
+        if len(tokens) < k:
+            keys = np.array([whole] if tokens else [], dtype=np.uint64)
+        else:
+            keys = np.zeros(len(tokens) - k + 1, dtype=np.uint64) + np.uint64(k)
+            for offset in range(k):
+                keys = keys * _PRIME + word_keys[offset : len(tokens) - k + 1 + offset]
+    return Shingled(words=int(whole), keys=np.unique(keys).view(np.int64))
+
+
+def shared_counts(keys: Sequence[np.ndarray]) -> dict[tuple[int, int], int]:
+    """Shingles shared by each pair of texts that share any (each text's distinct shingle keys): a sparse
+    texts x shingles product, no all-pairs loop."""
     from scipy import sparse
 
-    if len(sets) < 2:
+    if len(keys) < 2:
         return {}
-    # A shingle's (process-salted) string hash names its column; only the counts leave this function.
-    keys = [np.fromiter((hash(x) for x in found), dtype=np.int64, count=len(found)) for found in sets]
-    rows = np.repeat(np.arange(len(sets)), [len(k) for k in keys])
+    rows = np.repeat(np.arange(len(keys)), [len(k) for k in keys])
     _, cols, df = np.unique(np.concatenate(keys), return_inverse=True, return_counts=True)
     keep = (df[cols] > 1) & (df[cols] <= MAX_POSTINGS)
     if not keep.any():
         return {}
     matrix = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], cols[keep])), shape=(len(sets), len(df))
+        (np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], cols[keep])), shape=(len(keys), len(df))
     )
     product = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     return {(int(i), int(j)): int(n) for i, j, n in zip(product.row, product.col, product.data) if n}
 
 
-def containment(shared: int, a: set[str], b: set[str]) -> float:
+def containment(shared: int, a: Sized, b: Sized) -> float:
     """Share of the smaller set's shingles that the other set also has."""
     smaller = min(len(a), len(b))
     return shared / smaller if smaller else 0.0
@@ -85,10 +123,14 @@ def containment(shared: int, a: set[str], b: set[str]) -> float:
 
 def copy_pairs(texts: Sequence[str], *, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
     """Pairs (i, j, containment) of texts that are copies of each other, i < j, sorted."""
-    sets = [shingles(words(t)) for t in texts]
+    return copy_pairs_of([shingled(t) for t in texts], threshold=threshold)
+
+
+def copy_pairs_of(found: Sequence[Shingled], *, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
+    """`copy_pairs` of texts already shingled."""
     pairs = []
-    for (i, j), shared in sorted(shared_counts(sets).items()):
-        value = containment(shared, sets[i], sets[j])
+    for (i, j), shared in sorted(shared_counts([f.keys for f in found]).items()):
+        value = containment(shared, found[i].keys, found[j].keys)
         if shared >= MIN_SHARED and value >= threshold:
             pairs.append((i, j, value))
     return pairs
@@ -96,7 +138,12 @@ def copy_pairs(texts: Sequence[str], *, threshold: float = THRESHOLD) -> list[tu
 
 def copy_groups(texts: Sequence[str], *, threshold: float = THRESHOLD) -> list[list[int]]:
     """Partition of the texts into copy groups (singletons too), each sorted, ordered by first member."""
-    parent = list(range(len(texts)))
+    return copy_groups_of([shingled(t) for t in texts], threshold=threshold)
+
+
+def copy_groups_of(found: Sequence[Shingled], *, threshold: float = THRESHOLD) -> list[list[int]]:
+    """`copy_groups` of texts already shingled (`shingled`)."""
+    parent = list(range(len(found)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -109,13 +156,13 @@ def copy_groups(texts: Sequence[str], *, threshold: float = THRESHOLD) -> list[l
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    first: dict[str, int] = {}
-    for i, text in enumerate(texts):  # the same words, however short, are always one story
-        join(first.setdefault(" ".join(words(text)), i), i)
-    for i, j, _ in copy_pairs(texts, threshold=threshold):
+    first: dict[int, int] = {}
+    for i, f in enumerate(found):  # the same words, however short, are always one story
+        join(first.setdefault(f.words, i), i)
+    for i, j, _ in copy_pairs_of(found, threshold=threshold):
         join(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(texts)):
+    for i in range(len(found)):
         groups[root(i)].append(i)
     return [groups[r] for r in sorted(groups)]
 
@@ -128,7 +175,7 @@ def _carried(tokens: list[str], found: set[str], joined: str) -> bool:
     return len(own & found) >= SENTENCE_COVERED * len(own)
 
 
-def _merge_group(members: list[Article]) -> Article:
+def merge_group(members: list[Article]) -> Article:
     """One article for a copy group: the primary's text and metadata, the copies' own sentences, credits."""
     from summarizer.text.sentences import split_statements
 
@@ -188,10 +235,20 @@ def _merge_group(members: list[Article]) -> Article:
     return primary.model_copy(update={**update, "text": text, "copies": unique, "spans": tuple(spans)})
 
 
-def merge_copies(articles: Sequence[Article], *, threshold: float = THRESHOLD) -> list[Article]:
-    """Collapse each group of copies into one article that credits every member; order of first members kept."""
+def merge_copies(
+    articles: Sequence[Article],
+    *,
+    threshold: float = THRESHOLD,
+    found: Sequence[Shingled] | None = None,
+    merger: Callable[[list[Article]], Article] | None = None,
+) -> list[Article]:
+    """Collapse each group of copies into one article that credits every member; order of first members kept.
+
+    `found`: the articles' texts already shingled; `merger`: `merge_group` remembered (clean.incremental).
+    """
+    found = [shingled(a.text) for a in articles] if found is None else found
     merged: list[Article] = []
-    for group in copy_groups([a.text for a in articles], threshold=threshold):
+    for group in copy_groups_of(found, threshold=threshold):
         members = [articles[i] for i in group]
-        merged.append(members[0] if len(members) == 1 else _merge_group(members))
+        merged.append(members[0] if len(members) == 1 else (merger or merge_group)(members))
     return merged

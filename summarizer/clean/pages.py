@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
 from summarizer.clean.boilerplate import classify_units, credit_tail, is_sentence_like, is_statement, notice_tail
 from summarizer.text.sentences import is_heading
-from summarizer.clean.copies import copy_groups
+from summarizer.clean.copies import Shingled, copy_groups_of, shingled
 from summarizer.read.language import detect_language
 from summarizer.models import Article, Problem
 
@@ -265,61 +266,130 @@ def named(article: Article) -> str:
     return f"{article.path}: {which}"
 
 
-def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem], list[PageCleaning]]:
-    """Clean every article; also say, page by page, what was removed and why."""
-    problems: list[Problem] = []
-    reports: list[PageCleaning] = []
-    prepared: list[tuple[Article, list[str]]] = []
-    for article in articles:
-        ready, units = _prepare(article)
-        if not units:
-            problems.append(Problem(path=named(article), stage="clean", reason="no text left in the article"))
-            reports.append(_report(article, skipped="no text left in the article"))
-            continue
-        prepared.append((ready, units))
+NO_TEXT = "no text left in the article"
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """What cleaning reads of one page on its own, before it compares the page with others: its units, the
+    rules of a first pass that knows no repeats, its language, why it is skipped (if it is), and its main text
+    shingled for copy detection. A function of the page alone, so it can be remembered per page."""
+
+    article: Article
+    units: tuple[str, ...]
+    first: tuple[str | None, ...]
+    language: str | None = None
+    skip: str | None = None
+    main: Shingled | None = None
+
+
+@dataclass(frozen=True)
+class FinishedPage:
+    """One page cleaned: the article kept (None when skipped), the problems it raised, what was removed, and
+    its cleaned text shingled (copies are merged on it). A function of the page and of which of its units are
+    repeated on its site."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+    report: PageCleaning
+    shingled: Shingled | None = None
+
+
+def prepare_page(article: Article) -> PreparedPage:
+    """The per-page half of cleaning (see `PreparedPage`)."""
+    ready, units = _prepare(article)
+    if not units:
+        return PreparedPage(article=article, units=(), first=(), skip=NO_TEXT)
     # Copies are told by their main text (what a first pass keeps), so chrome shared by two short pages of
     # one site does not make them copies, and the text a story shares with its copies is not chrome.
-    first = [classify_units(units) for _, units in prepared]
-    main = ["\n".join(u for u, rule in zip(units, rules) if rule is None) for (_, units), rules in zip(prepared, first)]
-    group = [0] * len(prepared)
-    for number, members in enumerate(copy_groups(main)):
-        for i in members:
-            group[i] = number
-    site_of = sites([a for a, _ in prepared])
-    repeated = _repeats([units for _, units in prepared], site_of, group)
-    cleaned: list[Article] = []
-    for (article, units), site, first_rules in zip(prepared, site_of, first):
-        language = detect_language("\n".join(units))
-        reason = None
-        if language is not None and language != "en":
-            reason = f"not English ({language}); skipped"
-        elif language is None and not readable(units):
-            reason = f"no readable text (fewer than {MIN_WORDS} common English words); skipped"
-        if reason:
-            problems.append(Problem(path=named(article), stage="clean", reason=reason))
-            reports.append(_report(article, skipped=reason))
-            continue
-        rules = _classify(units, site is not None, repeated.get(site, set()), first_rules)
-        kept, removed = _clean_units(article, units, rules)
-        if not kept:
-            kept, removed = units, []
-            problems.append(
-                Problem(path=named(article), stage="clean", kind="warning",
-                        reason="cleaning would remove the whole body; kept it uncleaned")
+    first = tuple(classify_units(units))
+    main = "\n".join(u for u, rule in zip(units, first) if rule is None)
+    language = detect_language("\n".join(units))
+    reason = None
+    if language is not None and language != "en":
+        reason = f"not English ({language}); skipped"
+    elif language is None and not readable(units):
+        reason = f"no readable text (fewer than {MIN_WORDS} common English words); skipped"
+    return PreparedPage(article=ready, units=tuple(units), first=first, language=language, skip=reason,
+                        main=shingled(main))
+
+
+def finish_page(page: PreparedPage, site_known: bool, repeated: frozenset[str]) -> FinishedPage:
+    """Clean one prepared page, given which of its units (keys, `unit_key`) are repeated on other pages of its site."""
+    article = page.article
+    if page.skip:
+        problem = Problem(path=named(article), stage="clean", reason=page.skip)
+        return FinishedPage(article=None, problems=(problem,), report=_report(article, skipped=page.skip))
+    units = list(page.units)
+    rules = _classify(units, site_known, repeated, list(page.first))
+    kept, removed = _clean_units(article, units, rules)
+    problems = []
+    if not kept:
+        kept, removed = units, []
+        problems.append(
+            Problem(path=named(article), stage="clean", kind="warning",
+                    reason="cleaning would remove the whole body; kept it uncleaned")
+        )
+    longest = max(_long_run(unit) for unit in kept)
+    if longest > MAX_RUN_WORDS:
+        problems.append(
+            Problem(
+                path=named(article),
+                stage="clean",
+                kind="warning",
+                reason=f"a passage of {longest:,} words has no sentence punctuation; not used as statements",
             )
-        longest = max(_long_run(unit) for unit in kept)
-        if longest > MAX_RUN_WORDS:
-            problems.append(
-                Problem(
-                    path=named(article),
-                    stage="clean",
-                    kind="warning",
-                    reason=f"a passage of {longest:,} words has no sentence punctuation; not used as statements",
-                )
-            )
-        reports.append(_report(article, kept=len(kept), removed=tuple(removed)))
-        cleaned.append(article.model_copy(update={"text": "\n\n".join(kept), "language": language or article.language}))
-    return cleaned, problems, reports
+        )
+    text = "\n\n".join(kept)
+    done = article.model_copy(update={"text": text, "language": page.language or article.language})
+    return FinishedPage(article=done, problems=tuple(problems), report=_report(article, kept=len(kept), removed=tuple(removed)),
+                        shingled=shingled(text))
+
+
+def repeated_units(pages: Sequence[PreparedPage]) -> list[frozenset[str]]:
+    """Each page's units (keys) that are repeated on other pages of its site: the sites' repeated-line models
+    (`_repeats`) read against each page. Pages without units get an empty set."""
+    ready = [i for i, p in enumerate(pages) if p.units]
+    group = [0] * len(ready)
+    for number, members in enumerate(copy_groups_of([pages[i].main for i in ready])):  # type: ignore[misc]
+        for k in members:
+            group[k] = number
+    site_of = sites([pages[i].article for i in ready])
+    repeated = _repeats([list(pages[i].units) for i in ready], site_of, group)
+    out = [frozenset[str]()] * len(pages)
+    for k, i in enumerate(ready):
+        out[i] = frozenset(_key(u) for u in pages[i].units) & repeated.get(site_of[k], set())
+    return out
+
+
+def site_known(pages: Sequence[PreparedPage]) -> list[bool]:
+    """Whether each page's site is known (an outlet or a URL host)."""
+    return [bool(_host(p.article.url)) or bool(p.article.outlet and p.article.outlet.strip()) for p in pages]
+
+
+def clean_pages(
+    articles: Sequence[Article],
+    *,
+    prepare: Callable[[Article], PreparedPage] = prepare_page,
+    finish: Callable[[PreparedPage, bool, frozenset[str]], FinishedPage] = finish_page,
+) -> list[FinishedPage]:
+    """Every page cleaned, pages with no text first (then in input order), as `clean_articles` reports them.
+
+    `prepare` and `finish` may be remembered versions of `prepare_page` and `finish_page` (clean.incremental):
+    the step between them, the sites' repeated lines, is the only one that reads the whole set.
+    """
+    prepared = [prepare(a) for a in articles]
+    repeated = repeated_units(prepared)
+    known = site_known(prepared)
+    empty = [finish(p, k, r) for p, k, r in zip(prepared, known, repeated) if not p.units]
+    return [*empty, *(finish(p, k, r) for p, k, r in zip(prepared, known, repeated) if p.units)]
+
+
+def _clean_all(articles: Sequence[Article]) -> tuple[list[Article], list[Problem], list[PageCleaning]]:
+    """Clean every article; also say, page by page, what was removed and why."""
+    done = clean_pages(articles)
+    return ([d.article for d in done if d.article is not None], [p for d in done for p in d.problems],
+            [d.report for d in done])
 
 
 def _report(article: Article, **fields: object) -> PageCleaning:
