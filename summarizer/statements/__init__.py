@@ -5,4 +5,7 @@
 - dedup.merge_statements(statements, vectors): near-identical statements as `MergedStatement`s.
 - dedup.near_duplicate_groups(vectors): the groups themselves, over plain vectors.
 - neighbours.approximate_pairs(vectors, threshold): pairs above a cosine without an n x n search.
+- table.StatementTable.of(statements, articles) / table.merge_table(table, vectors): statements as arrays (ids,
+  texts, offsets), merged as `merge_statements` merges them, without a model per statement (a million rows).
+- table.MergedTable.records(): merged statements as light records themes can cluster, made when read.
 """
