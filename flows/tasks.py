@@ -127,14 +127,20 @@ def merge_statements(
 def group_summits(
     articles: Sequence[Article], statements: Sequence[Statement], vectors: np.ndarray, cache_dir: str
 ) -> list[Summit]:
-    """Summits of these articles; remembered by content, so the same articles are grouped once."""
+    """Summits of these articles; remembered by content, so the same articles are grouped once, and a set with
+    one more article reads that article's text only (`events.incremental`)."""
 
     def compute() -> list[Summit]:
         from summarizer.events import places
         from summarizer.events import grouping as summits
 
         places.load(Path(cache_dir))  # read, not built, when an earlier run built it
-        return summits.group_summits(articles, statements, vectors)
+        # A set seen before but for an article or two: each article's and event's work is remembered.
+        memo = stage_cache.Memo(Path(cache_dir), "events-memo")
+        found = summits.group_summits(articles, statements, vectors, memo=memo)
+        memo.save()
+        log.info("summits: %d of %d steps remembered", len(memo.used) - memo.computed.total(), len(memo.used))
+        return found
 
     return stage_cache.remembered_models(
         Path(cache_dir), "summits", (list(articles), list(statements), vectors), compute, Summit

@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from summarizer.models import Article, Statement, Summit
+from summarizer.stage_cache import Memo
 from summarizer.events.dates import DateSpan
 from summarizer.events.places import compatible, find_places, same_city
 from summarizer.events.model import PairModel
@@ -451,13 +452,21 @@ def group_summits(
     lead_weight: float = 0.3,
     embedding_weight: float = 0.0,
     calibrate: bool = True,
+    memo: Memo | None = None,
 ) -> list[Summit]:
     """Group articles into events (newest first): metadata, then each article's event signature, then content
-    similarity (the rules); or, given `model` (`events.model.load_model()`), the learned pairwise decision."""
+    similarity (the rules); or, given `model` (`events.model.load_model()`), the learned pairwise decision.
+
+    `memo`: each article's and each event's own work remembered there (`events.incremental`); same result."""
     if not articles:
         return []
-    sigs = event_signatures(articles)
-    facts = _LazyFacts(articles, sigs)  # the rules read them only to title events of no named body
+    if memo is None:
+        sigs = event_signatures(articles)
+    else:
+        from summarizer.events.incremental import remembered_signatures
+
+        sigs = remembered_signatures(articles, memo)
+    facts = _LazyFacts(articles, sigs, memo)  # the rules read them only to title events of no named body
     n = len(articles)
     if model is not None:
         groups = _learned_groups(articles, statements, vectors, sigs, facts, model, threshold)
@@ -478,7 +487,13 @@ def group_summits(
     summits: list[Summit] = []
     used: Counter[str] = Counter()
     for members in sorted(groups, key=lambda g: g[0]):
-        info = _describe(members, sigs, articles, facts, lonely=len(members) == 1 and n > 1)
+        lonely = len(members) == 1 and n > 1
+        if memo is None:
+            info = _describe(members, sigs, articles, facts, lonely=lonely)
+        else:  # a function of its members (articles, signatures, facts): described again only when they change
+            info = dict(memo.get("event-description", [[articles[i] for i in members],
+                                                      [repr(sigs[i]) for i in members], lonely],
+                                 lambda m=members, lonely=lonely: _describe(m, sigs, articles, facts, lonely=lonely)))
         sid = str(info.pop("id"))
         used[sid] += 1
         if used[sid] > 1:
@@ -491,13 +506,15 @@ def group_summits(
 class _LazyFacts(Sequence[Facts]):
     """`article_facts` of each article, read when first asked for."""
 
-    def __init__(self, articles: Sequence[Article], sigs: Sequence[Signature]) -> None:
-        self.articles, self.sigs = articles, sigs
+    def __init__(self, articles: Sequence[Article], sigs: Sequence[Signature], memo: Memo | None = None) -> None:
+        self.articles, self.sigs, self.memo = articles, sigs, memo
         self.done: dict[int, Facts] = {}
 
     def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
         if i not in self.done:
-            self.done[i] = article_facts(self.articles[i], self.sigs[i].published)
+            article, published = self.articles[i], self.sigs[i].published
+            self.done[i] = (article_facts(article, published) if self.memo is None else
+                            self.memo.get("event-facts", [article, published], lambda: article_facts(article, published)))
         return self.done[i]
 
     def __len__(self) -> int:

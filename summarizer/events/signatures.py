@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.events.dates import DateSpan, find_dates
@@ -419,7 +420,12 @@ def _best_place(cands: list[tuple[float, Place, int]]) -> tuple[Place | None, in
 
 def corpus_organisations(articles: list[Article] | tuple[Article, ...]) -> frozenset[str]:
     """Organisations named with the meetings of at least two articles: the series a corpus covers."""
-    counts = Counter(main_organisation(pieces(a)) for a in articles)
+    return series_of([main_organisation(pieces(a)) for a in articles])
+
+
+def series_of(organisations: Sequence[str | None]) -> frozenset[str]:
+    """`corpus_organisations` from each article's main organisation (`main_organisation`)."""
+    counts = Counter(organisations)
     return frozenset(org for org, count in counts.items() if org and count >= 2)
 
 
