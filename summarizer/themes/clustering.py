@@ -184,6 +184,7 @@ def kmeans_with_outside(x: np.ndarray, k: int, *, fit: float, min_size: int, mar
         rows = np.sort(np.random.default_rng(random_state).choice(n, sample_size, replace=False))
     k = min(k, len(rows))
     # Four restarts where they are cheap; one on large samples, where k-means++ seeding dominates the cost.
+    # One everywhere was measured (docs/themes.md): a lower score on each of the three corpora, 0.6 CPU-s saved.
     n_init = 4 if len(rows) <= 10_000 else 1
     seed_labels = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(x[rows].astype(np.float32))
     labels = np.full(n, -1, dtype=np.int64)
