@@ -23,8 +23,10 @@ def cand(text: str, *, relevance: float = 0.4, coverage: float = 0.3, lift: floa
                      person=person)
 
 
-def test_an_office_that_scores_a_little_higher_loses_to_the_topic():
-    office = cand("foreign ministry official", relevance=0.41, acting=1.0)
+def test_an_agent_noun_that_scores_a_little_higher_loses_to_the_topic():
+    # Who acts ("-er", "-or", "-ist"): the regression's own cue. An office without one ("foreign ministry
+    # official") is left to the zero-shot person filter (the test after this one).
+    office = cand("foreign ministry negotiator", relevance=0.41, acting=1.0)
     topic = cand("border agreement", relevance=0.40)
     ranked = sorted([office, topic], key=lambda c: -c.score)
     assert ranked[0] is office  # the score alone would name the theme after the office
@@ -109,3 +111,31 @@ def test_leave_one_set_out_scores_each_set_with_a_model_fitted_on_the_others():
     report = evaluate_names({"a": themes(), "b": themes()}, labels)
     assert [(s.set, s.named, s.good) for s in report.sets] == [("a", 2, 2), ("b", 2, 2)]
     assert [s.baseline_good for s in report.sets] == [0, 0]  # the score alone picks the offices
+
+
+ENLARGEMENT = [
+    ["Six countries were admitted as new member states in January.",
+     "The new member states joined the bloc after long talks, officials said.",
+     "Officials said the new member states will attend the next gathering."],
+    ["Egypt and Iran became new member states this year.",
+     "Foreign officials welcomed the new member states warmly."],
+    ["The state budget grew, one member of parliament said.", "Grain exports rose sharply this spring."],
+    ["The state visit was cut short, a member of the delegation said.", "Grain prices fell in the autumn."],
+    ["Photographers waited outside the hall for hours.", "Lunch was served at noon in the palace garden."],
+]
+
+
+def test_a_theme_about_the_corpus_wide_words_is_named_by_their_phrase_not_by_the_officials(fake_embedder):
+    from test_themes import corpus
+
+    from summarizer.themes.names import name_themes
+
+    merged = corpus(ENLARGEMENT)
+    vectors = fake_embedder.encode([m.text for m in merged])
+    theme = [[i for i, m in enumerate(merged) if m.statements[0].article_id in ("a1", "a2")]]
+    # "member" and "state" are in four of the five articles: as words, the whole coverage's vocabulary...
+    score_only = name_themes(merged, vectors, theme, embedder=fake_embedder, learned=False)
+    assert score_only[0] is None or "member" not in score_only[0].label.lower()
+    # ...but the phrase "member states" is in two of them, and it is what this theme is about.
+    names = name_themes(merged, vectors, theme, embedder=fake_embedder)
+    assert names[0] is not None and "member states" in names[0].label.lower()

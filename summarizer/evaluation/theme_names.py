@@ -21,7 +21,7 @@ from summarizer.errors import InputError
 from summarizer.evaluation.themes import Corpus
 from summarizer.themes.name_model import Candidate, NameModel, fit_name_model
 from summarizer.themes.clustering import cluster_statements
-from summarizer.themes.names import choose_label, eligible, theme_candidates
+from summarizer.themes.names import BROAD, choose_label, eligible, theme_candidates
 
 REASONS = ("good", "time/weather", "generic", "role/office", "picture", "neighbour-not-topic", "narrow", "fragment")
 SKIPPED = {"docs", "text"}
@@ -98,11 +98,12 @@ class NamesReport(BaseModel):
 
 
 def corpus_candidates(corpus: Corpus, *, embedder: object | None = None) -> list[list[Candidate]]:
-    """The ranked name candidates of each theme of a corpus, clustered with the score-only namer."""
+    """The ranked name candidates of each theme of a corpus (with the `BROAD` more the label may be), clustered
+    with the score-only namer."""
     clusters = cluster_statements(corpus.merged, corpus.vectors, summit_of=corpus.summit_of, embedder=embedder,
                                   event_terms=corpus.event_terms, learned_names=False)
     return theme_candidates(corpus.merged, corpus.vectors, [list(c.members) for c in clusters], embedder=embedder,
-                            event_terms=corpus.event_terms, summit_of=corpus.summit_of)
+                            event_terms=corpus.event_terms, summit_of=corpus.summit_of, broad=BROAD)
 
 
 def _labelled(themes: Sequence[Sequence[Candidate]], labels: Mapping[str, str]) -> tuple[list[Candidate], list[bool]]:

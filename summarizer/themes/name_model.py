@@ -93,6 +93,8 @@ class Candidate:
     """Share of its occurrences in the theme followed by a verb, as a subject."""
     person: float = 0.0
     """Cosine of its embedding to `PERSON_PROTOTYPE` (0 when candidates are not embedded)."""
+    broad: bool = False
+    """One of the phrases rule 2 drops for their words alone (`names.BROAD`): a label, never a keyword."""
 
 
     @property

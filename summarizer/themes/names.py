@@ -21,6 +21,10 @@ theme:
    apart. A role is no name either: a phrase followed by a personal name in most of its occurrences
    ("Prime Minister Narendra Modi", "Kazakh President Tokayev") is a title; so is a description of a
    name that follows it with "of" ("the Russian city of Kazan", "Uzbekistan's historic city of Samarkand").
+   The final label (step 4) may also be one of the `BROAD` best phrases this rule drops for their words
+   alone but not as a phrase (`Vocabulary.is_broad_event`): two words or more, made of corpus-wide words or
+   headed by a meeting word ("member states", "international relations", "bilateral meetings"), and not
+   themselves in half of the articles, nor the organisation's, a role, or a meeting of corpus-wide words.
 3. Score = relevance x distinctiveness x specificity (the 30 best by the last two are embedded):
    - relevance, as KeyBERT: cosine between the candidate's embedding and the theme's centroid, both taken
      relative to the corpus mean embedding (so what every statement shares does not count);
@@ -39,7 +43,7 @@ theme:
    None for it: it is not a theme. The score alone
    (`learned=False`: the best phrase, or a dominant rare noun) is kept as the evaluation's baseline.
 
-Keywords are the best-scoring candidates, phrases and words, none inside another. The work is bounded: the
+Keywords are the best-scoring candidates, phrases and words, none inside another (not the `BROAD` ones). The work is bounded: the
 corpus statistics come from at most `CORPUS_SAMPLE` statements and each theme's from at most `THEME_SAMPLE`
 members (evenly spaced, so deterministic), so naming costs the same at 5,000 statements and at a million.
 """
@@ -83,6 +87,10 @@ DOMINANT_OVER_PHRASE = 3
 KEYWORDS = 8
 CANDIDATES = 30
 """Candidates embedded per theme: the best by distinctiveness x specificity, as BERTopic's KeyBERTInspired."""
+BROAD = 5
+"""More candidates the name model may pick from: the best phrases that rule 2 drops for their words alone
+("member states", "international relations", "bilateral meetings"). 0, 3, 5 and 10 tried, one set left out;
+5 named most themes well (docs/themes.md). The clusters are settled without them."""
 CORPUS_SAMPLE = 5000
 THEME_SAMPLE = 300
 _NOUN = {"NN", "NNS", "NNP", "NNPS"}
@@ -303,6 +311,7 @@ class Vocabulary:
     corpus_wide: set[str] = field(default_factory=set)
     organisation: set[str] = field(default_factory=set)
     _event: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    _broad: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
     def is_event(self, k: tuple[str, ...]) -> bool:
         """Whether a phrase is the event's or the corpus's vocabulary, or a role (rule 2), not a theme's."""
@@ -317,6 +326,24 @@ class Vocabulary:
                 or (self.articles >= EVENT_MIN_ARTICLES and len(self.articles_of.get(k, ())) >= EVENT_SPREAD * self.articles)
             )
         return self._event[k]
+
+    def is_broad_event(self, k: tuple[str, ...]) -> bool:
+        """Rule 2 at the phrase level only: whether a phrase is the event's even when its words may be the
+        corpus's. A phrase of two words or more made of corpus-wide words ("member states", "international
+        relations") or headed by a meeting word ("bilateral meeting") names a theme if the phrase itself is not
+        everywhere; the organisation, roles, phrases in half of the articles, and a meeting word after words
+        that are all the corpus's ("Kazan summit") stay the event's."""
+        if k not in self._broad:
+            content = [singular(w) for w in k if w not in STOP_WORDS and w != "and"]
+            head_event = bool(EVENT_WORDS.fullmatch(k[-1]) or EVENT_WORDS.fullmatch(k[-1] + "s"))
+            self._broad[k] = self.is_event(k) and (
+                len(content) < 2
+                or any({w.removesuffix("'s").removesuffix("'"), w + "s"} & self.organisation for w in k)  # "BRICS"
+                or (head_event and all(w in self.corpus_wide for w in content[:-1]))
+                or (self.df[k] > 0 and self.titled[k] >= ROLE_SHARE * self.df[k])
+                or (self.articles >= EVENT_MIN_ARTICLES and len(self.articles_of.get(k, ())) >= EVENT_SPREAD * self.articles)
+            )
+        return self._broad[k]
 
 
 @lru_cache(maxsize=16384)
@@ -388,8 +415,13 @@ def theme_candidates(
     summit_of: Mapping[str, str] | None = None,
     vocabulary: Vocabulary | None = None,
     limit: int = CANDIDATES,
+    broad: int = 0,
 ) -> list[list[Candidate]]:
-    """Each group's scored candidates, best first (arguments as `name_themes`)."""
+    """Each group's scored candidates, best first (arguments as `name_themes`).
+
+    `broad`: this many more candidates, the best of those that rule 2 drops for their words alone but not at the
+    phrase level (`Vocabulary.is_broad_event`: "member states" on coverage of one organisation's meetings).
+    """
     if not groups:
         return []
     tags = _Tags(merged)
@@ -422,7 +454,8 @@ def theme_candidates(
                 containing[p.key].append(i)
         words_in: Counter[str] = Counter(w for i in members for w in tags.words(i))
         # Coverage: members with the phrase, and with its every content word ("Afghan" and "border").
-        word_cover = {k: min(words_in[singular(w)] for w in _content(k)) for k in inside if not vocab.is_event(k)}
+        word_cover = {k: min(words_in[singular(w)] for w in _content(k)) for k in inside
+                      if not (vocab.is_broad_event(k) if broad else vocab.is_event(k))}
         # A word, or a coordination ("drug trafficking and terrorism"), must itself be in two members: a
         # coordination seen once may join a noun and a verb ("defeat the pandemic and act responsibly").
         keys = sorted(k for k, c in word_cover.items()
@@ -439,7 +472,9 @@ def theme_candidates(
                 lifts[k] = lift
                 prior[k] = support[k] / m * np.log(lift) * _phrase_specificity(k)
         # As KeyBERTInspired: only the best candidates by word statistics are embedded.
-        keys = sorted(sorted(prior, key=lambda k: (-prior[k], k))[:limit])
+        ranked_keys = sorted(prior, key=lambda k: (-prior[k], k))
+        strict = [k for k in ranked_keys if not broad or not vocab.is_event(k)]
+        keys = sorted(strict[:limit] + [k for k in ranked_keys if broad and vocab.is_event(k)][:broad])
         if not keys:
             out.append([])
             continue
@@ -453,7 +488,7 @@ def theme_candidates(
         relevance = normalize(cand - mean) @ centroid
         found = [Candidate(key=k, text=t, relevance=float(rel), coverage=support[k] / m, lift=lifts[k],
                            specificity=_phrase_specificity(k), members=inside[k], theme_size=m, common_head=common[k],
-                           acting=acting[k] / inside[k], person=float(who))
+                           acting=acting[k] / inside[k], person=float(who), broad=bool(broad) and vocab.is_event(k))
                  for k, t, rel, who in zip(keys, texts, relevance.tolist(), person.tolist()) if rel > 0]
         out.append(sorted(found, key=lambda c: (-c.score, c.key)))
     return out
@@ -517,12 +552,13 @@ def name_themes(
     is the mean vector of the statements containing it. `summit_of` maps article ids to summits (for the
     spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
     names several sets of groups of the same statements (computed here otherwise). `learned`: the label is
-    the shipped name model's choice (`name_model.py`); else the best-scoring candidate (the baseline).
+    the shipped name model's choice (`name_model.py`) among the candidates and `BROAD` more (rule 2 at the
+    phrase level); else the best-scoring candidate (the baseline).
     """
     model = shipped_model() if learned else None
     names: list[ThemeName | None] = []
     for ranked in theme_candidates(merged, vectors, groups, embedder=embedder, event_terms=event_terms,
-                                   summit_of=summit_of, vocabulary=vocabulary):
+                                   summit_of=summit_of, vocabulary=vocabulary, broad=BROAD if learned else 0):
         label = choose_label(ranked, model, abstain=False)
         if label is None:
             names.append(None)
@@ -531,7 +567,7 @@ def name_themes(
         keywords: list[str] = []
         chosen: list[tuple[str, ...]] = []
         for c in ranked:
-            if any(_inside(c.key, k) or _inside(k, c.key) for k in chosen):
+            if c.broad or any(_inside(c.key, k) or _inside(k, c.key) for k in chosen):
                 continue
             chosen.append(c.key)
             keywords.append(c.text)
