@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.events.grouping import cluster_events, event_signatures, group_summits
+from summarizer.events.grouping import cluster_events, event_signatures, group_summits, stopping_probability
 from summarizer.events.model import PairModel, dump_model, load_model
-from summarizer.events.pairs import FEATURES, pair_features
+from summarizer.events.pairs import FEATURES, pair_features, relative
 from summarizer.models import Article
 from tests.test_summits import art, statements_of
 
@@ -41,6 +41,30 @@ def test_reports_of_one_event_share_its_day_and_numbers() -> None:
     values = features([QUAKE_2008, QUAKE_2008_B, QUAKE_2013])
     assert feature(values, "days_shared") == 1.0 and feature(values, "year_clash") == 0.0
     assert feature(values, "numbers") > feature(values, "numbers", 0, 2) == 0.0
+
+
+def test_relative_similarity_is_a_share_of_each_articles_best_match() -> None:
+    sim = np.array([[1.0, 0.6, 0.3], [0.6, 1.0, 0.3], [0.3, 0.3, 1.0]])
+    rel = relative(sim)
+    assert rel[0, 1] == 1.0 and rel[0, 2] == pytest.approx((0.3 / 0.6) ** 0.5)
+
+
+def test_mutual_best_matches_of_a_broad_story_score_high_though_their_cosine_is_low() -> None:
+    sim = np.array([[1.0, 0.1, 0.02], [0.1, 1.0, 0.02], [0.02, 0.02, 1.0]])
+    assert relative(sim)[0, 1] == 1.0 > 0.1
+
+
+def test_a_look_alike_event_a_year_later_is_below_the_events_own_reports_relatively() -> None:
+    hosts_2010 = [art("a", "Steve Martin and Alec Baldwin will host the Oscars, the Academy announced. Martin hosted "
+                           "the ceremony twice."),
+                  art("b", "The Academy picked Steve Martin and Alec Baldwin as Oscars hosts. Baldwin will host for "
+                           "the first time.")]
+    hosts_2014 = [art("c", "Ellen DeGeneres will host the Oscars, the Academy announced. DeGeneres hosted the "
+                           "ceremony once before."),
+                  art("d", "The Academy picked Ellen DeGeneres to host the Oscars. DeGeneres returns as host.")]
+    values = features(hosts_2010 + hosts_2014)
+    assert feature(values, "names_rel") == feature(values, "names_rel", 2, 3) == 1.0
+    assert feature(values, "names_rel", 0, 2) == feature(values, "names_rel", 1, 3) == 0.0
 
 
 def test_the_shipped_model_rates_the_same_event_above_its_look_alike() -> None:
@@ -102,6 +126,31 @@ def test_a_general_news_event_is_titled_by_its_headline_with_place_and_date() ->
     sts = statements_of(arts)
     (event,) = group_summits(arts, sts, np.ones((len(sts), 3)), model=load_model(), threshold=0.0)
     assert event.title == "Earthquake damages homes in Nevada town (Reno, 21 February 2008)"
+
+
+EDITIONS = [
+    art("a", "The CSTO summit was held in Minsk on 23 November 2023. CSTO leaders discussed security."),
+    art("b", "The CSTO summit was held in Astana on 28 November 2024. CSTO leaders discussed security."),
+    art("c", "The CSTO summit was held in Bishkek on 27 November 2025. CSTO leaders discussed security."),
+    art("d", "The CSTO summit took place. CSTO leaders discussed security."),
+]
+
+
+def test_a_series_editions_raise_the_stopping_probability_to_what_they_score() -> None:
+    values = features(EDITIONS)
+    model = load_model()
+    assert stopping_probability(model, values, 0.2) > 0.2
+
+
+def test_a_corpus_of_no_series_keeps_the_models_stopping_probability() -> None:
+    values = features([QUAKE_2008, QUAKE_2008_B, QUAKE_2013])
+    assert stopping_probability(load_model(), values, 0.2) == 0.2
+
+
+def test_an_undated_edition_of_a_series_is_not_merged_by_similarity_alone() -> None:
+    sts = statements_of(EDITIONS)
+    events = group_summits(EDITIONS, sts, np.ones((len(sts), 3)), model=load_model())
+    assert len(events) == 4
 
 
 def test_clustering_cuts_average_probabilities_at_the_threshold() -> None:

@@ -111,6 +111,18 @@ def test_seeds_give_five_summits_with_the_stated_dates_and_places(real_embedder)
     assert by_file["001"].note and "No date or place" in by_file["001"].note
 
 
+@pytest.mark.model
+def test_the_learned_model_keeps_the_seeds_five_summits(real_embedder) -> None:
+    from summarizer.clean.pages import clean_articles
+    from summarizer.events.model import load_model
+    from summarizer.read.ingest import read_inputs
+    from summarizer.text.sentences import split_statements
+
+    arts, _ = clean_articles(read_inputs([SEEDS]).articles)
+    sts = [s for a in arts for s in split_statements(a)]
+    assert len(group_summits(arts, sts, real_embedder.encode([s.text for s in sts]), model=load_model())) == 5
+
+
 def _reference_cluster(sim, cannot, must, threshold, linkage="complete"):
     """The plain agglomeration `_cluster` must agree with: every group pair rescored at every merge."""
     n = sim.shape[0]

@@ -19,7 +19,7 @@ import numpy as np
 from summarizer.errors import InputError
 from summarizer.evaluation.corpus import read_corpus
 from summarizer.evaluation.events import EventScores, page_ids_by_url, load_duc_pool, read_gold, score_grouping, source_page
-from summarizer.events.grouping import cluster_events, event_signatures, link_probabilities
+from summarizer.events.grouping import cluster_events, event_signatures, link_probabilities, stopping_probability
 from summarizer.events.model import PairModel, fit_model
 from summarizer.events.pairs import pair_features
 from summarizer.models import Article
@@ -107,7 +107,8 @@ def score_set(s: LabelledSet, model: PairModel, threshold: float | None = None) 
     """Cluster one set under a model and score it against its gold labels (pages not read stand alone)."""
     start = time.perf_counter()
     prob = link_probabilities(model, s.features)
-    groups = cluster_events(prob, model.threshold if threshold is None else threshold)
+    groups = cluster_events(prob, stopping_probability(model, s.features,
+                                                       model.threshold if threshold is None else threshold))
     seconds = time.perf_counter() - start
     predicted = {p: f"g{g}" for g, members in enumerate(groups) for i in members for p in s.pages[i]}
     return score_grouping(predicted, s.gold, seconds=seconds)

@@ -417,6 +417,27 @@ def link_probabilities(model: PairModel, features: np.ndarray) -> np.ndarray:
     return np.where(conflict, CANNOT, probability)
 
 
+SERIES_QUANTILE = 0.5
+"""Which quantile of one series' different-edition pairs' probabilities a corpus's stopping probability is raised to."""
+
+
+def stopping_probability(model: PairModel, features: np.ndarray, threshold: float) -> float:
+    """The probability at which this corpus's clustering stops: `threshold`, raised to the median probability the
+    model gives (their conflict set aside) to pairs of one body's pages whose signatures conflict, i.e. different
+    editions of one series, where such pairs cover at least half the pages. A corpus of one series' editions
+    then keeps apart editions that nothing tells apart but their similarity, which is no higher than that of
+    editions known to differ (the rules' calibrated threshold, learned side). Kept because it holds every
+    held-out figure and keeps the seeds' five summits apart (docs/events.md)."""
+    n = features.shape[0]
+    conflict = (features[..., FEATURES.index("signature_conflict")] > 0) & (features[..., FEATURES.index("same_body")] > 0)
+    np.fill_diagonal(conflict, False)
+    if not conflict.any() or conflict.any(axis=1).sum() < 0.5 * n:
+        return threshold
+    rows = features[conflict].copy()
+    rows[:, FEATURES.index("signature_conflict")] = 0.0
+    return max(threshold, float(np.quantile(model.probability(rows), SERIES_QUANTILE)))
+
+
 def cluster_events(probability: np.ndarray, threshold: float = 0.5) -> list[list[int]]:
     """Average-link clustering of pairwise "same event" probabilities (`CANNOT` for a conflict), merging while a
     merged group's mean probability is at least `threshold`; groups in order of their first member (deterministic)."""
@@ -525,10 +546,12 @@ def _learned_groups(articles: Sequence[Article], statements: Sequence[Statement]
                     sigs: Sequence[Signature], facts: Sequence[Facts], model: PairModel,
                     threshold: float | None) -> list[list[int]]:
     """Groups under the learned model; a summit given in the metadata links its pages and parts them from others."""
-    probability = link_probabilities(model, pair_features(articles, statements, vectors, sigs, facts=list(facts)))
+    features = pair_features(articles, statements, vectors, sigs, facts=list(facts))
+    probability = link_probabilities(model, features)
     labels = [a.summit for a in articles]
     if any(labels):
         given = np.array([x or "" for x in labels], dtype=object)
         both = (given[:, None] != "") & (given[None, :] != "")
         probability = np.where(both, np.where(given[:, None] == given[None, :], 1.0, CANNOT), probability)
-    return cluster_events(probability, model.threshold if threshold is None else threshold)
+    return cluster_events(probability, stopping_probability(model, features,
+                                                           model.threshold if threshold is None else threshold))

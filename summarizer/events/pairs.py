@@ -42,7 +42,14 @@ FEATURES: tuple[str, ...] = (
     "signature_agree",  # the same days and the same city of one kind
     "same_place",       # the same venue city in both signatures
     "same_body",        # the same organisation in both signatures
+    "tfidf_rel",        # "tfidf" against each article's best match elsewhere (geometric mean of both sides)
+    "tfidf_lead_rel",   # the same for "tfidf_lead"
+    "embed_rel",        # the same for "embed"
+    "embed_lead_rel",   # the same for "embed_lead"
+    "names_rel",        # the same for "names"
 )
+RELATIVE: dict[str, str] = {f"{name}_rel": name for name in ("tfidf", "tfidf_lead", "embed", "embed_lead", "names")}
+"""Features read relative to each article's nearest neighbour, and the feature each is read from."""
 LEAD = 3
 """Headline and first sentences, where news states its event."""
 _NAME = re.compile(r"\b[A-Z][A-Za-z’'\-]+(?:\s+[A-Z][A-Za-z’'\-]+)*")
@@ -157,6 +164,19 @@ def _days_within(facts: Sequence[Facts], tolerance: int) -> np.ndarray:
     return np.asarray((exact @ near.T).todense()) > 0
 
 
+def relative(similarity: np.ndarray) -> np.ndarray:
+    """Each pair's similarity as a share of each article's highest similarity to any other article (capped at
+    1.5), the geometric mean of the two articles' shares: a corpus's own scale, so that pages of one event stand
+    out from their look-alikes in a set of similar events, and a broad story's pages from other stories."""
+    n = similarity.shape[0]
+    if n < 2:
+        return np.zeros_like(similarity)
+    others = np.where(np.eye(n, dtype=bool), -np.inf, similarity)
+    best = np.maximum(others.max(axis=1), 1e-6)
+    share = np.clip(np.where(np.eye(n, dtype=bool), 0.0, similarity) / best[:, None], 0.0, 1.5)
+    return np.sqrt(share * share.T)
+
+
 def _cosine(rows: np.ndarray | sparse.spmatrix) -> np.ndarray:
     m = normalize(rows)
     prod = m @ m.T
@@ -248,4 +268,6 @@ def pair_features(
     out[..., col["signature_agree"]] = agreement
     out[..., col["same_place"]] = place
     out[..., col["same_body"]] = body
+    for name, source in RELATIVE.items():
+        out[..., col[name]] = relative(out[..., col[source]])
     return out
