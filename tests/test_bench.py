@@ -49,3 +49,18 @@ def test_events_figure_groups_the_pages_of_a_labelled_set(tmp_path) -> None:
     (figure,) = events_figures(tmp_path)
     assert figure.name == "grouping 2 articles into events, beyond encoding"
     assert figure.target == "< 5 s per 1,000" and "per 1,000" in figure.measured
+
+
+@pytest.mark.slow
+def test_the_scale_path_merges_and_clusters_statements_as_arrays_as_it_does_models() -> None:
+    import json
+
+    from summarizer.evaluation.bench import STATEMENTS_SCALE
+
+    got = {}
+    for how in ("arrays", "models"):
+        _, _, out = measured([sys.executable, "-c", STATEMENTS_SCALE, "1500", how])
+        got[how] = json.loads(out.strip().splitlines()[-1])
+    assert got["arrays"]["merged"] == got["models"]["merged"] < 1500  # repeats merged, the same ones
+    assert got["arrays"]["k"] == got["models"]["k"]
+    assert all(got["arrays"][stage]["peak_mb"] > 0 for stage in ("build", "dedup", "themes"))
