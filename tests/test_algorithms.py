@@ -14,7 +14,7 @@ from summarizer.summaries.algorithms.coherence import dependencies, opener, quot
 from summarizer.summaries.algorithms.concepts import concept_weights, concepts
 from summarizer.summaries.algorithms.quality import FEATURES, sentence_features
 from summarizer.summaries.algorithms.train import dumps, fit, reference_shares, sentence_targets, topic_examples
-from summarizer.summaries.algorithms.nttr import ConceptCoverage
+from summarizer.summaries.algorithms.nttr import ConceptCoverage, fold_concepts, greedy_choice
 from summarizer.errors import ConfigError
 from summarizer.models import MergedStatement, Source, Statement
 
@@ -287,3 +287,57 @@ def test_nttr_writes_no_summary_from_junk_alone() -> None:
         item("Police stand guard in front of the town hall in Riverton, Kansas, Saturday, Oct. 19, 2024.", "b", 0),
     ]
     assert ConceptCoverage().select(items, np.eye(2, dtype=np.float32), budget_words=100, max_similarity=0.85) == []
+
+
+def test_fold_concepts_moves_a_concept_one_candidate_holds_into_its_reward() -> None:
+    reward, covers, weight = fold_concepts([frozenset({("a",), ("b",)}), frozenset({("b",)})], {("a",): 3.0, ("b",): 5.0})
+    assert reward.tolist() == [3.0, 0.0] and covers == [(0, 1)] and weight.tolist() == [5.0]
+
+
+def test_fold_concepts_merges_concepts_held_by_the_same_candidates() -> None:
+    grams = [frozenset({("a",), ("b",), ("c",)}), frozenset({("a",), ("b",)}), frozenset({("c",)})]
+    _, covers, weight = fold_concepts(grams, {("a",): 1.0, ("b",): 2.0, ("c",): 4.0})
+    assert dict(zip(covers, weight.tolist())) == {(0, 1): 3.0, (0, 2): 4.0}
+
+
+def greedy(lengths, reward, covers, weight, *, similar=None, units=None, budget=10, **kw):  # type: ignore[no-untyped-def]
+    n = len(lengths)
+    return greedy_choice(
+        np.array(lengths), np.array(reward, dtype=float), covers, np.array(weight, dtype=float),
+        np.eye(n, dtype=bool) if similar is None else similar, units or [(j,) for j in range(n)], budget, **kw,
+    )
+
+
+def test_greedy_adds_what_covers_most_per_word_within_the_budget() -> None:
+    # 0 and 1 cover the same heavy concept; 2 covers another: two sentences saying different things win.
+    assert greedy([5, 5, 5], [0, 0, 0], [(0, 1), (2,)], [10, 6], budget=10) == [0, 2]
+
+
+def test_greedy_keeps_the_best_single_unit_when_it_beats_the_ratio_rule() -> None:
+    # 0 has the best ratio but then nothing else fits; 1 alone is worth more (Khuller et al.'s fix).
+    assert greedy([2, 10], [4, 15], [], [], budget=10) == [1]
+
+
+def test_greedy_never_takes_two_sentences_above_the_similarity_cap() -> None:
+    similar = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=bool)
+    assert greedy([3, 3, 3], [9, 8, 1], [], [], similar=similar) == [0, 2]
+
+
+def test_greedy_takes_a_sentence_only_with_what_it_needs() -> None:
+    units = [(0,), (0, 1), None]  # 1 refers back to 0; 2 can never read well
+    assert greedy([8, 4, 2], [1, 9, 50], [], [], units=units, budget=10) == [0]  # 0 and 1 together do not fit
+    assert greedy([5, 4, 2], [1, 9, 50], [], [], units=units, budget=10) == [0, 1]
+
+
+def test_greedy_swaps_a_sentence_when_that_covers_more() -> None:
+    # The ratio rule takes 0 (cheap) and then only 2 fits; dropping 0 lets 1 in, and 1 with 2 covers more.
+    got = greedy([2, 6, 4], [0, 0, 0], [(0,), (1,), (2,)], [5, 20, 8], budget=10)
+    assert got == [1, 2]
+
+
+@pytest.mark.parametrize("solver", ["greedy", "ilp"])
+def test_both_solvers_keep_a_quotation_whole_and_context_openers_with_their_predecessor(solver: str) -> None:
+    vectors = np.eye(len(QUOTE_ITEMS), dtype=np.float32)
+    for budget in (15, 20, 35, 60, 100):
+        chosen = set(ConceptCoverage(solver=solver).select(QUOTE_ITEMS, vectors, budget_words=budget, max_similarity=0.85))  # type: ignore[arg-type]
+        assert (1 in chosen) == (2 in chosen) and 4 not in chosen

@@ -66,15 +66,20 @@ def concept_weights(
     single words: bigrams carry the content, words fill in what bigrams miss.
     """
     grams = [concepts(item.text) for item in items]
-    articles: dict[Concept, set[str]] = defaultdict(set)
-    sentences: dict[Concept, int] = defaultdict(int)
-    for item, gs in zip(items, grams):
-        ids = article_ids(item)
-        for g in gs:
-            articles[g].update(ids)
-            sentences[g] += len(item.statements)
     by_sentences = support == "sentences" or len({a for item in items for a in article_ids(item)}) < 2
-    counts = {g: float(sentences[g] if by_sentences else len(a)) for g, a in articles.items()}
+    counts: dict[Concept, float] = defaultdict(float)
+    if by_sentences:  # no article sets needed (the costly part)
+        for item, gs in zip(items, grams):
+            said = float(len(item.statements))
+            for g in gs:
+                counts[g] += said
+    else:
+        articles: dict[Concept, set[str]] = defaultdict(set)
+        for item, gs in zip(items, grams):
+            ids = article_ids(item)
+            for g in gs:
+                articles[g].update(ids)
+        counts.update((g, float(len(a))) for g, a in articles.items())
     weights = {
         g: n**power * (unigram_weight if len(g) == 1 else 1.0) for g, n in counts.items() if n >= min_support
     }

@@ -11,6 +11,10 @@ for the same prior breaks the remaining ties. Only the `candidates` sentences wi
 enter the program. Readability constraints (`coherence.py`): a sentence opening with a word that refers back comes
 only with what it refers to, a multi-sentence quotation is taken whole or not at all.
 
+Cost (issue 27): the program is solved with fewer concept variables (`fold_concepts`: same value for every choice)
+and with the value of a greedy choice (`greedy_choice`, ratio rule plus swaps) as its cutoff; same choices as the
+plain program on all 49 summaries of a DUC 2004 dev run, HiGHS's CPU time 5.7 s -> 3.4 s there.
+
 Tried and not kept (5-fold cross-validation on DUC 2004 dev, R-1/R-2 recall; the hand-made prior scores
 39.19/9.71): learned concept weights (a logistic model of whether a human summary uses a bigram, from support,
 articles, lead use, position, wordfreq commonness, capitalisation, centrality) in place of support squared, 38.45/8.79
@@ -21,7 +25,8 @@ a learned prior fitted on bigrams alone, 38.88/10.20 (ROUGE-1 falls).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,6 +82,13 @@ class ConceptCoverage:
     summits of a DUC run, and saves no time (51 summaries in 12.8 s against 12.6 s): the solver is no longer
     what a summary costs."""
     time_limit: float = 20.0
+    solver: Literal["greedy", "ilp"] = "ilp"
+    """How the objective is maximised: "ilp" exactly (HiGHS branch and bound, the greedy choice's value as its
+    cutoff), "greedy" by the ratio rule with swaps alone (`greedy_choice`). On DUC 2004 dev (49 summaries of a run,
+    8 December 2026) greedy reaches 98.5% of the optimum on average (95.3% at worst) and changes 38 of the 49
+    choices; 5-fold cross-validated (R-1/R-2 recall) it loses: 39.34/9.89 against the ILP's 39.85/10.00 (per fold
+    +0.63/+0.39, -0.09/+0.54, -0.78/0.00, +0.05/-0.05, -2.33/-1.47; without the swaps 39.40/9.98). So the ILP
+    stays, and the greedy choice makes it cheaper."""
     learned_prior: bool = True
     """The prior is the learned sentence quality (`quality.py`, fitted by `nttr train`); False: embedding centrality
     times an early-position prior."""
@@ -178,15 +190,27 @@ class ConceptCoverage:
         deps: Dependencies | None,
     ) -> list[int]:
         """Solve the ILP over the eligible items; returns original indices."""
-        concepts = sorted(weights)
-        index = {c: k for k, c in enumerate(concepts)}
-        n, m = len(eligible), len(concepts)
+        n = len(eligible)
+        reward, covers, concept_weight = fold_concepts(grams, weights)
+        sentence_reward = prior[eligible] * (self.tie_weight + self.length_reward * word_value * lengths[eligible])
+        similar = (vectors[eligible] @ vectors[eligible].T) > max_similarity
+        needs, allowed = needed_units(eligible, deps, strict=self.own_antecedent)
+        greedy = greedy_choice(
+            lengths[eligible], sentence_reward + reward, covers, concept_weight, similar, needs, budget_words,
+            allowed=allowed,
+        )
+        if self.solver == "greedy":
+            return [eligible[j] for j in greedy]
+        held = np.zeros(len(covers))
+        for k, holders in enumerate(covers):
+            held[k] = any(j in greedy for j in holders)
+        greedy_value = float((sentence_reward + reward)[greedy].sum() + held @ concept_weight)
         # Variables: x_0..x_{n-1} (sentences, binary), then y_0..y_{m-1} (concepts). The y need not be declared
         # integer: once the x are 0 or 1, the best y_c is min(1, number of chosen sentences containing c), which is
         # 0 or 1 anyway. Left continuous, branch and bound only branches on sentences (3x faster on DUC 2004,
         # same optimum).
-        sentence_reward = prior[eligible] * (self.tie_weight + self.length_reward * word_value * lengths[eligible])
-        cost = np.concatenate([-sentence_reward, -np.array([weights[c] for c in concepts])])
+        m = len(covers)
+        cost = np.concatenate([-(sentence_reward + reward), -concept_weight])
         rows, cols, vals = [], [], []
         r = 0
         # Budget: sum len_i x_i <= budget.
@@ -195,18 +219,15 @@ class ConceptCoverage:
         lower, upper = [-np.inf], [float(budget_words)]
         r += 1
         # Coverage: y_c <= sum of x_i over sentences containing c.
-        for k, c in enumerate(concepts):
+        for k, holders in enumerate(covers):
             rows.append(r + k), cols.append(n + k), vals.append(1.0)
-        for j, gs in enumerate(grams):
-            for c in gs:
-                if c in index:
-                    rows.append(r + index[c]), cols.append(j), vals.append(-1.0)
+            for j in holders:
+                rows.append(r + k), cols.append(j), vals.append(-1.0)
         lower += [-np.inf] * m
         upper += [0.0] * m
         r += m
         # Redundancy: x_i + x_j <= 1 when the two sentences are too similar.
-        sims = vectors[eligible] @ vectors[eligible].T
-        for a, b in zip(*np.nonzero(np.triu(sims > max_similarity, k=1))):
+        for a, b in zip(*np.nonzero(np.triu(similar, k=1))):
             rows += [r, r]
             cols += [int(a), int(b)]
             vals += [1.0, 1.0]
@@ -221,16 +242,203 @@ class ConceptCoverage:
                 upper.append(hi)
                 r += 1
         matrix = coo_matrix((vals, (rows, cols)), shape=(r, n + m)).tocsr()
-        result = milp(
-            cost,
+        problem = dict(
             constraints=LinearConstraint(matrix, lower, upper),
             integrality=np.concatenate([np.ones(n), np.zeros(m)]),
             bounds=Bounds(0, 1),
-            options={"time_limit": self.time_limit, "presolve": True},
         )
+        # Warm start: the greedy choice's value is a cutoff, so branch and bound drops every node that cannot beat
+        # it (HiGHS's objective_bound, which scipy hands over verbatim with a warning). Same optimum; the solver's
+        # CPU time on DUC 2004 dev falls by about 40%.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            options = {"time_limit": self.time_limit, "presolve": True, "objective_bound": -greedy_value + 1e-6 * abs(greedy_value)}
+            result = milp(cost, options=options, **problem)  # type: ignore[arg-type]
+        if result.x is None:  # nothing beat the cutoff within the tolerance: solve without it
+            result = milp(cost, options={"time_limit": self.time_limit, "presolve": True}, **problem)  # type: ignore[arg-type]
         if result.x is None:
             return []
         return [eligible[j] for j in range(n) if result.x[j] > 0.5]
+
+
+def fold_concepts(
+    grams: Sequence[frozenset[Concept]], weights: dict[Concept, float]
+) -> tuple[np.ndarray, list[tuple[int, ...]], np.ndarray]:
+    """The coverage objective with fewer concept variables, for every choice of sentences the same value.
+
+    A concept only one candidate holds is covered exactly when that candidate is chosen: its weight joins the
+    candidate's own reward (`reward`, one per candidate). Concepts held by the same candidates are covered
+    together: they become one variable with their summed weight. Returns the rewards, the candidates holding each
+    remaining variable (`covers`, sorted) and each one's weight. On DUC 2004 dev this leaves about a fifth of the
+    concept variables.
+    """
+    reward = np.zeros(len(grams))
+    holders: dict[Concept, list[int]] = {}
+    for j, gs in enumerate(grams):
+        for c in gs:
+            if c in weights:
+                holders.setdefault(c, []).append(j)
+    merged: dict[tuple[int, ...], float] = {}
+    for c in sorted(holders):
+        js = tuple(holders[c])
+        if len(js) == 1:
+            reward[js[0]] += weights[c]
+        else:
+            merged[js] = merged.get(js, 0.0) + weights[c]
+    covers = sorted(merged)
+    return reward, covers, np.array([merged[k] for k in covers], dtype=np.float64)
+
+
+def greedy_choice(
+    lengths: np.ndarray,
+    reward: np.ndarray,
+    covers: Sequence[tuple[int, ...]],
+    concept_weight: np.ndarray,
+    similar: np.ndarray,
+    units: Sequence[tuple[int, ...] | None],
+    budget_words: int,
+    *,
+    allowed: Callable[[set[int], tuple[int, ...]], bool] | None = None,
+    rounds: int = 10,
+) -> list[int]:
+    """Positions chosen by the greedy ratio rule on the coverage objective, improved by swaps, in increasing order.
+
+    The objective is the ILP's: each chosen sentence's `reward`, plus a concept variable's weight once any sentence
+    of `covers[k]` is chosen. Candidate j comes with what it needs, `units[j]` (itself, the predecessor it refers
+    back to, the rest of its quotation; None: it cannot read well); `allowed(chosen, unit)` may veto a unit. Each
+    step adds the unit with the most objective gained per word added that fits the budget, with no two sentences
+    above the similarity cap (`similar`); the result is the better of that and the best unit alone (Khuller, Moss
+    and Naor 1999; Lin and Bilmes 2010: within a constant factor of the optimum, coverage being submodular). Then,
+    up to `rounds` times, each chosen sentence in turn is dropped (with what needs it) and the budget refilled by
+    the same rule without it; a better set is kept. Ties go to the earlier unit, so the choice is deterministic.
+    """
+    n, m = len(lengths), len(covers)
+    incidence = np.zeros((n, m))
+    for k, holders in enumerate(covers):
+        incidence[list(holders), k] = 1.0
+    members = np.zeros((n, n))
+    live = np.zeros(n, dtype=bool)
+    for j, u in enumerate(units):
+        if u is not None and int(lengths[list(u)].sum()) <= budget_words and not _clash(similar, u, ()):
+            members[j, list(u)] = 1.0
+            live[j] = True
+    if not live.any():
+        return []
+    covering = np.minimum(members @ incidence, 1.0)  # what each unit covers
+    lengths = np.asarray(lengths, dtype=np.float64)
+
+    def value(chosen: set[int]) -> float:
+        rows = sorted(chosen)
+        return float(reward[rows].sum() + incidence[rows].max(axis=0) @ concept_weight) if rows else 0.0
+
+    def fill(chosen: set[int], banned: int | None = None) -> set[int]:
+        chosen = set(chosen)
+        while True:
+            mask = np.zeros(n)
+            mask[sorted(chosen)] = 1.0
+            uncovered = concept_weight * (1.0 - (incidence[sorted(chosen)].max(axis=0) if chosen else 0.0))
+            words = members @ (lengths * (1.0 - mask))
+            gain = members @ (reward * (1.0 - mask)) + covering @ uncovered
+            near = similar[:, sorted(chosen)].any(axis=1) if chosen else np.zeros(n, dtype=bool)
+            clash = members @ (near & (mask == 0)) > 0
+            ok = live & (words > 0) & (words + mask @ lengths <= budget_words) & ~clash
+            if banned is not None:
+                ok &= members[:, banned] == 0
+            ratio = np.where(ok, gain / np.maximum(words, 1.0), -np.inf)
+            for j in np.argsort(-ratio, kind="stable"):
+                if ratio[j] <= 0:
+                    return chosen
+                unit = tuple(k for k in units[j] if k not in chosen)  # type: ignore[union-attr]
+                if allowed is None or allowed(chosen, unit):
+                    chosen.update(unit)
+                    break
+            else:
+                return chosen
+
+    best = fill(set())
+    singles = [j for j in np.flatnonzero(live) if allowed is None or allowed(set(), units[j])]  # type: ignore[arg-type]
+    if singles:
+        alone = max(singles, key=lambda j: (value(set(units[j])), -j))  # type: ignore[arg-type]
+        if value(set(units[alone])) > value(best):  # type: ignore[arg-type]
+            best = set(units[alone])  # type: ignore[arg-type]
+    best_value = value(best)
+    for _ in range(rounds):
+        improved = False
+        for j in sorted(best):
+            kept = {k for k in best if k != j and j not in units[k]}  # type: ignore[operator]
+            kept = {k for k in kept if set(units[k]) <= kept}  # type: ignore[arg-type]
+            tried = fill(kept, banned=j)
+            if value(tried) > best_value + 1e-9:
+                best, best_value, improved = tried, value(tried), True
+                break
+        if not improved:
+            break
+    return sorted(best)
+
+
+def _clash(similar: np.ndarray, new: Sequence[int], chosen: Sequence[int] | set[int]) -> bool:
+    """Whether a sentence of `new` is too similar to another of `new` or to one of `chosen`."""
+    new = list(new)
+    if len(new) > 1 and np.triu(similar[np.ix_(new, new)], k=1).any():
+        return True
+    return bool(chosen) and bool(similar[np.ix_(new, sorted(chosen))].any())
+
+
+def needed_units(
+    eligible: list[int], deps: Dependencies | None, *, strict: bool = False
+) -> tuple[list[tuple[int, ...] | None], Callable[[set[int], tuple[int, ...]], bool] | None]:
+    """For each candidate (a position in `eligible`), the positions it must come with to read well (None: it cannot
+    read well), and the check for a person pronoun that any earlier naming sentence satisfies (when not
+    `strict`): the greedy counterpart of `readability_rows`."""
+    if deps is None:
+        return [(j,) for j in range(len(eligible))], None
+    where = {i: j for j, i in enumerate(eligible)}
+
+    def direct(j: int) -> list[int] | None:
+        i = eligible[j]
+        out = [j]
+        pred = deps.predecessor[i]
+        if deps.opener[i] == "context" or (strict and deps.opener[i] == "person"):
+            if pred not in where:
+                return None
+            out.append(where[pred])
+        for k in deps.quotation[i] or ():
+            if k not in where:
+                return None
+            out.append(where[k])
+        return out
+
+    units: list[tuple[int, ...] | None] = []
+    for j in range(len(eligible)):
+        seen, todo, ok = {j}, [j], True
+        while todo and ok:
+            more = direct(todo.pop())
+            if more is None:
+                ok = False
+                break
+            for k in more:
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+        units.append(tuple(sorted(seen)) if ok else None)
+    if strict:
+        return units, None
+    pronoun = [deps.opener[i] == "person" for i in eligible]
+
+    def allowed(chosen: set[int], unit: tuple[int, ...]) -> bool:
+        together = chosen | set(unit)
+        for j in unit:
+            if pronoun[j]:
+                i = eligible[j]
+                pred = deps.predecessor[i]
+                if not (
+                    (pred in where and where[pred] in together)
+                    or any(deps.names[eligible[k]] and deps.rank[eligible[k]] < deps.rank[i] for k in together)
+                ):
+                    return False
+        return True
+
+    return units, allowed
 
 
 def readable_candidates(

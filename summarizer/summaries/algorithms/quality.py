@@ -68,37 +68,54 @@ def sentence_features(items: Sequence[MergedStatement], vectors: np.ndarray) -> 
     for item in items:
         for st in item.statements:
             length[st.article_id] = max(length.get(st.article_id, 0), st.position + 1)
-    stops = stop_words()
     rows = []
     for i, item in enumerate(items):
         first = min(st.position for st in item.statements)
         relative = min(st.position / length[st.article_id] for st in item.statements)
         bigrams = [math.log1p(support.get(c, 0.0)) for c in grams[i] if len(c) == 2]
         words = [math.log1p(support.get(c, 0.0)) for c in grams[i] if len(c) == 1]
-        tokens = _WORD.findall(item.text)
-        content = [t.lower() for t in tokens if t.lower() not in stops]
-        marks = quote_marks(item.text)
+        log_words, capitalised, commonness, refers_back, unbalanced, quoted, digits = text_features(item.text)
         rows.append(
             [
                 1.0 / (1.0 + first),
                 relative,
                 1.0 if first == 0 else 0.0,
                 float(central[i]),
-                math.log(len(item.text.split()) + 1),
+                log_words,
                 float(np.mean(bigrams)) if bigrams else 0.0,
                 max(bigrams, default=0.0),
                 float(np.mean(words)) if words else 0.0,
                 max(words, default=0.0),
                 math.log1p(len(item.statements)),
-                sum(t[0].isupper() for t in tokens[1:]) / max(1, len(tokens)),
-                float(np.mean([zipf(w) for w in content])) / 8.0 if content else 0.5,
-                1.0 if opener(item.text) is not None else 0.0,
-                1.0 if marks.count(True) != marks.count(False) else 0.0,
-                1.0 if marks else 0.0,
-                sum(c.isdigit() for c in item.text) / max(1, len(item.text)),
+                capitalised,
+                commonness,
+                refers_back,
+                unbalanced,
+                quoted,
+                digits,
             ]
         )
     return np.array(rows, dtype=np.float64)
+
+
+@lru_cache(maxsize=100_000)
+def text_features(text: str) -> tuple[float, float, float, float, float, float, float]:
+    """The features that depend on a sentence's wording alone (log_words, capitalised, word_commonness,
+    refers_back, unbalanced_quote, quoted, digits), computed once per wording: a statement is summarized in its
+    event's summary and its theme's, and in every fold of a cross-validation."""
+    tokens = _WORD.findall(text)
+    stops = stop_words()
+    content = [t.lower() for t in tokens if t.lower() not in stops]
+    marks = quote_marks(text)
+    return (
+        math.log(len(text.split()) + 1),
+        sum(t[0].isupper() for t in tokens[1:]) / max(1, len(tokens)),
+        float(np.mean([zipf(w) for w in content])) / 8.0 if content else 0.5,
+        1.0 if opener(text) is not None else 0.0,
+        1.0 if marks.count(True) != marks.count(False) else 0.0,
+        1.0 if marks else 0.0,
+        sum(c.isdigit() for c in text) / max(1, len(text)),
+    )
 
 
 class QualityModel(StandardisedLinear):
