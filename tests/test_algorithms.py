@@ -14,7 +14,7 @@ from summarizer.summaries.algorithms.coherence import dependencies, opener, quot
 from summarizer.summaries.algorithms.concepts import concept_weights, concepts
 from summarizer.summaries.algorithms.quality import FEATURES, sentence_features
 from summarizer.summaries.algorithms.train import dumps, fit, reference_shares, sentence_targets, topic_examples
-from summarizer.summaries.algorithms.nttr import ConceptCoverage, fold_concepts, greedy_choice
+from summarizer.summaries.algorithms.nttr import ConceptCoverage, fold_concepts, greedy_choice, unpromising
 from summarizer.errors import ConfigError
 from summarizer.models import MergedStatement, Source, Statement
 
@@ -341,3 +341,20 @@ def test_both_solvers_keep_a_quotation_whole_and_context_openers_with_their_pred
     for budget in (15, 20, 35, 60, 100):
         chosen = set(ConceptCoverage(solver=solver).select(QUOTE_ITEMS, vectors, budget_words=budget, max_similarity=0.85))  # type: ignore[arg-type]
         assert (1 in chosen) == (2 in chosen) and 4 not in chosen
+
+
+def test_unpromising_fixes_what_cannot_beat_the_incumbent() -> None:
+    from scipy.sparse import csr_matrix
+
+    budget = csr_matrix(np.array([[2.0, 2.0, 2.0]]))  # three 2-word sentences, 3 words allowed
+    cost = np.array([-10.0, -9.5, -1.0])  # relaxation: all of 0, half of 1 (-14.75); taking 2 caps it at -6.25
+    fixed = unpromising(cost, budget, np.array([-np.inf]), np.array([3.0]), 3, incumbent=-10.0)
+    assert fixed.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_unpromising_keeps_what_could_beat_the_incumbent() -> None:
+    from scipy.sparse import csr_matrix
+
+    budget = csr_matrix(np.array([[2.0, 2.0, 2.0]]))
+    cost = np.array([-10.0, -9.5, -1.0])
+    assert unpromising(cost, budget, np.array([-np.inf]), np.array([3.0]), 3, incumbent=-5.0).tolist() == [0.0, 0.0, 0.0]
