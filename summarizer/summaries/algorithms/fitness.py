@@ -49,6 +49,15 @@ FEATURES = (
     "photo_credit",
     "byline",
     "side_mark",
+    "ing_caption",
+    "plural_present",
+    "future_be",
+    "phone",
+    "call_to_action",
+    "second_person",
+    "exclamation",
+    "comma_date_end",
+    "caption_scene",
 )
 ARTIFACT = "fitness.json"
 
@@ -68,6 +77,50 @@ _CREDIT = re.compile(r"\b(?:Photos?|Photograph|Picture|Image|Credit|Courtesy|Get
 _BYLINE = re.compile(r"^By [A-Z][\w'’.-]+ [A-Z]|^[A-Z][\w'’.-]+ [A-Z][\w'’.-]+ \||(?i:\b(?:reporting|editing|writing) by\b)")
 _SIDE = re.compile(r"\((?:\d-)?[LRC]\b|, (?:left|right|centre|center),")
 _PERSON = frozenset("i we us our ours my me you your".split())
+_FINITE = r"(?:is|are|was|were|has|have|had|will|would|can|could|said|says|did|does|do|may|might|must|should)"
+_ING_CAPTION = re.compile(r"^(?:[A-Z][\w'’.-]*\s?)+(?:\([^)]{1,12}\)\s)?(?:and [A-Z][\w'’.-]*\s)?[a-z]{2,}ing\b")
+"""A capitalised subject and an -ing verb, with no finite verb anywhere: "PM Modi hugging African Union President"."""
+_PLURAL_PRESENT = re.compile(
+    r"^(?:[A-Z][\w'’-]*\s|[a-z][\w'’-]*\s){0,5}?(?:(?i:people|police|women|men|children)|[a-z]{2,}[^s'’\s]s|[A-Z][a-z]+s)\s"
+    r"(?!" + _FINITE + r"\b|say\b|were\b|(?:the|and|of|in|on|at|to|for|with|from|by|that|this|their|its|his|her)\b)"
+    r"[a-z]{3,}(?<!s)(?<!ed)\b"
+)
+"""A plural subject and a verb in its base form, as captions have: "Police stand guard ...", "Farmers stand in ..."
+(people, police, women, men, children: English's plurals without -s)."""
+_FUTURE_BE = re.compile(r"\bwill (?:also |then |not |soon )?be (?:\w+ )?\w+(?: on \w+)?\W*$")
+"""A press release's logistics line ends on "will (also) be ...", as in "Other spokespeople will also be present."""
+_PHONE = re.compile(r"\b\d{3,4}[-\s.]\d{3,4}[-\s.]?\d{0,4}\b|\b\d{3}-[A-Z]{3,}")
+_CALL_TO_ACTION = re.compile(
+    r"^(?:Follow|Share|Click|Visit|Read|See|Subscribe|Sign|Register|Download|Call|Contact|Join|Watch|Listen|Stay|Get"
+    r"|Check|Find|Thank)\b"
+)
+"""A sentence opening with an imperative a page asks its reader with (follow, share, click, subscribe, ...)."""
+_YOU = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_COMMA_DATE_END = re.compile(
+    r",\s(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s)?(?:on\s)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"[a-z]*\.?\s\d{1,2},?\s(?:19|20)\d\d\W*$"
+)
+"""A caption's tail: a place, then a comma and the day ("..., in Cali, Colombia, Sunday, Oct. 20, 2024.")."""
+_SCENE = re.compile(
+    r"\b(?:during|near|in front of|outside|ahead of|on the sidelines of|at the (?:start|opening|end)|before|as they|after)\b"
+)
+"""Where and when a picture was taken: the prepositions a caption places its scene with."""
+_REPORTED = re.compile(r"\b(?:said|says|say|will|would|could|should|can|may|might|must)\b")
+_QUOTE = re.compile(r"[\"“”]")
+_FIRST_SECOND = re.compile(r"\b(?:I|we|you|our|my)\b", re.IGNORECASE)
+
+
+def _caption_grammar(text: str) -> bool:
+    """A present-tense (or bare -ing) verb after the subject, no past tense, no quotation, no modal or reporting
+    verb, no first or second person: how a caption describes a picture."""
+    present = (
+        _CAPTION_VERB.search(text)
+        or _PLURAL_PRESENT.search(text)
+        or (_ING_CAPTION.search(text) and not re.search(r"\b" + _FINITE + r"\b", text))
+    )
+    return bool(present) and not (
+        _PAST.search(text) or _QUOTE.search(text) or _REPORTED.search(text) or _FIRST_SECOND.search(text)
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -94,6 +147,7 @@ def text_features(text: str, position: int, length: int) -> list[float]:
     marks = quote_marks(text)
     letters = [c for c in text if c.isalpha()]
     content = [w for w in words if w not in stops and not w.isdigit()]
+    past = bool(_PAST.search(text))
     return [
         math.log(len(text.split()) + 1),
         1.0 if len(text.split()) < 6 else 0.0,
@@ -121,6 +175,15 @@ def text_features(text: str, position: int, length: int) -> list[float]:
         1.0 if _CREDIT.search(text) else 0.0,
         1.0 if _BYLINE.search(text) else 0.0,
         1.0 if _SIDE.search(text) else 0.0,
+        1.0 if _ING_CAPTION.search(text) and not re.search(r"\b" + _FINITE + r"\b", text) and not past else 0.0,
+        1.0 if _PLURAL_PRESENT.search(text) and not past and not re.search(r"\b(?:said|says|say)\b", text) else 0.0,
+        1.0 if _FUTURE_BE.search(text) else 0.0,
+        1.0 if _PHONE.search(text) else 0.0,
+        1.0 if _CALL_TO_ACTION.search(text) else 0.0,
+        1.0 if _YOU.search(text) else 0.0,
+        1.0 if text.rstrip("”\"' ").endswith("!") else 0.0,
+        1.0 if _COMMA_DATE_END.search(text) else 0.0,
+        1.0 if _caption_grammar(text) and _SCENE.search(text) else 0.0,
     ]
 
 
