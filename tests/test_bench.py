@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from summarizer.evaluation.bench import measured
+from summarizer.evaluation.bench import json_lines, measured
 
 HOLD = "import time, numpy as np; a = np.ones({n}); a += 1; time.sleep({secs})"
 
@@ -64,3 +64,8 @@ def test_the_scale_path_merges_and_clusters_statements_as_arrays_as_it_does_mode
     assert got["arrays"]["merged"] == got["models"]["merged"] < 1500  # repeats merged, the same ones
     assert got["arrays"]["k"] == got["models"]["k"]
     assert all(got["arrays"][stage]["peak_mb"] > 0 for stage in ("build", "dedup", "themes"))
+
+
+def test_json_lines_keeps_each_measurement_a_script_printed_in_order() -> None:
+    out = 'loading the model\n{"a": 1}\nwarning: slow\n{"b": 2}\n'
+    assert json_lines(out) == [{"a": 1}, {"b": 2}]
