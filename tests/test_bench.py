@@ -69,3 +69,11 @@ def test_the_scale_path_merges_and_clusters_statements_as_arrays_as_it_does_mode
 def test_json_lines_keeps_each_measurement_a_script_printed_in_order() -> None:
     out = 'loading the model\n{"a": 1}\nwarning: slow\n{"b": 2}\n'
     assert json_lines(out) == [{"a": 1}, {"b": 2}]
+
+
+def test_a_run_reports_its_cpu_seconds_beside_its_wall_time() -> None:
+    from summarizer.evaluation.bench import measured_run
+
+    busy = "import time; t = time.process_time()\nwhile time.process_time() - t < 0.5: pass\ntime.sleep(0.5)"
+    found = measured_run([sys.executable, "-c", busy])
+    assert 0.5 <= found["cpu_seconds"] < found["seconds"]

@@ -14,6 +14,7 @@ their own paragraphs; `sentences.split_statements` skips them, so they never bec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -292,7 +293,11 @@ class FinishedPage:
     article: Article | None
     problems: tuple[Problem, ...]
     report: PageCleaning
-    shingled: Shingled | None = None
+
+    @functools.cached_property
+    def shingled(self) -> Shingled | None:
+        """The cleaned text shingled (computed when first read, then kept with the page)."""
+        return None if self.article is None else shingled(self.article.text)
 
 
 def prepare_page(article: Article) -> PreparedPage:
@@ -342,8 +347,7 @@ def finish_page(page: PreparedPage, site_known: bool, repeated: frozenset[str]) 
         )
     text = "\n\n".join(kept)
     done = article.model_copy(update={"text": text, "language": page.language or article.language})
-    return FinishedPage(article=done, problems=tuple(problems), report=_report(article, kept=len(kept), removed=tuple(removed)),
-                        shingled=shingled(text))
+    return FinishedPage(article=done, problems=tuple(problems), report=_report(article, kept=len(kept), removed=tuple(removed)))
 
 
 def repeated_units(pages: Sequence[PreparedPage]) -> list[frozenset[str]]:
