@@ -90,6 +90,9 @@ def events(
     model: Annotated[Optional[Path], typer.Option(help="An events model written by `nttr train events --out`.")] = None,
     mistakes: Annotated[bool, typer.Option(help="List the misgrouped events of every set.")] = True,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the scores as JSON here.")] = None,
+    small_runs: Annotated[int, typer.Option(help="Without a folder: also group this many random runs of 2-12 "
+                                                 "articles of every set (and as many mixed runs), rules against "
+                                                 "the held-out model.")] = 0,
 ) -> None:
     """Group pages into events as the pipeline does and score that against gold: one folder with the shipped
     model, or every labelled set held out (trained on the other sets) and in sample, with the mistakes."""
@@ -102,6 +105,8 @@ def events(
     if path is not None:
         from summarizer.events.model import load_model
 
+        if small_runs > 0:
+            raise typer.BadParameter("--small-runs draws from every labelled set; run it without a folder")
         knobs = {"model": load_model(model)} if model else {}
         scores = evaluate_realnews(path, embedder, text=text, cache_dir=settings.cache_dir, **knobs)
         print(format_scores(scores, f"{path} ({'text/' if text else 'pages.jsonl'})"))
@@ -116,6 +121,11 @@ def events(
     sets = load_sets(shared, embedder, settings.cache_dir, progress=say)
     reports = leave_one_set_out(sets, progress=say)
     print(format_reports(reports, mistakes=mistakes))
+    if small_runs > 0:
+        from summarizer.evaluation.event_model import format_small_runs
+
+        print("")
+        print(format_small_runs(sets, small_runs, progress=say))
     if json_out:
         json_out.write_text(json.dumps([{"set": r.name, "variant": r.variant, "held_out": r.held_out.model_dump(),
                                          "in_sample": r.in_sample.model_dump()} for r in reports], indent=2) + "\n",

@@ -87,3 +87,32 @@ def test_realnews_reads_bare_text_files_the_same_way(fake_embedder, tmp_path: Pa
 
     scores = evaluate_realnews(_realnews_folder(tmp_path), fake_embedder, text=True, cache_dir=tmp_path / "cache")
     assert scores.n_events_found == 3 and scores.bcubed_precision == 1.0
+
+
+def test_draw_runs_are_repeatable_and_within_the_sizes() -> None:
+    from summarizer.evaluation.event_model import draw_runs
+
+    labels = [f"e{i // 3}" for i in range(30)]
+    runs = draw_runs(labels, 20, smallest=2, largest=5)
+    assert runs == draw_runs(labels, 20, smallest=2, largest=5)
+    assert all(2 <= len(r) <= 5 and r == sorted(set(r)) for r in runs)
+
+
+def test_mixed_runs_hold_two_articles_of_one_event() -> None:
+    from summarizer.evaluation.event_model import draw_runs
+
+    labels = [f"e{i}" for i in range(40)] + ["pair", "pair"]
+    runs = draw_runs(labels, 10, mixed=True)
+    assert all({40, 41} <= set(r) for r in runs)
+
+
+def test_small_runs_count_unrelated_pages_grouped_together(fake_embedder, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from summarizer.evaluation.event_model import load_set, small_runs
+
+    s = load_set(_realnews_folder(tmp_path), "jsonl", fake_embedder, tmp_path / "cache")
+    apart = replace(s, gold={"p1": "a", "p2": "b", "p3": "c"})  # the rules group p1 and p2 (same summit)
+    result = small_runs(apart, [[0, 1, 2]])
+    assert (result.false_merges, result.unrelated_pairs) == (1, 3)
+    assert result.f1[0] < 1.0

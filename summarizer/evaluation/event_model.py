@@ -5,13 +5,17 @@ Each labelled set (realnews-dev, realnews-dev2, ecbplus-dev from JSON lines and 
 topics pooled) is read as the pipeline reads it; its article pairs, labelled by gold.tsv, train a logistic
 regression. Held out means leave one set out: the model (weights and stopping probability) is fitted on the
 other sets only, both variants of the held-out set left out, then scored on it.
+
+Small runs (`small_runs`): a daily digest groups a handful of new pages, so each set also gives random runs of
+a few of its articles, each read afresh (its own signatures, TF-IDF and relative features), grouped by the rules
+and by the held-out model, and scored (docs/events.md, "Small runs").
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +23,10 @@ import numpy as np
 from summarizer.errors import InputError
 from summarizer.evaluation.corpus import read_corpus
 from summarizer.evaluation.events import EventScores, page_ids_by_url, load_duc_pool, read_gold, score_grouping, source_page
-from summarizer.events.grouping import cluster_events, event_signatures, link_probabilities, stopping_probability
+from summarizer.events.grouping import cluster_events, group_summits, event_signatures, link_probabilities, stopping_probability
 from summarizer.events.model import PairModel, fit_model
 from summarizer.events.pairs import pair_features
-from summarizer.models import Article
+from summarizer.models import Article, Statement
 from summarizer.statements.embed import Embedder, encode_cached
 
 SETS: tuple[str, ...] = ("realnews-dev", "realnews-dev2", "ecbplus-dev", "duc2004-dev")
@@ -43,6 +47,9 @@ class LabelledSet:
     """The gold page ids each article stands for (itself and the copies collapsed into it)."""
     gold: dict[str, str]
     features: np.ndarray
+    statements: list[Statement] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    """The statements and their vectors, for grouping a subset afresh (`small_runs`)."""
 
     @property
     def labels(self) -> list[str]:
@@ -76,7 +83,8 @@ def load_set(folder: Path, variant: str, embedder: Embedder, cache_dir: Path) ->
     vectors = np.asarray(encode_cached(embedder, [s.text for s in statements], cache_dir).vectors)
     sigs = event_signatures(articles)
     return LabelledSet(name=folder.name, variant=variant, articles=articles, pages=pages, gold=gold,
-                       features=pair_features(articles, statements, vectors, sigs))
+                       features=pair_features(articles, statements, vectors, sigs), statements=list(statements),
+                       vectors=vectors)
 
 
 def load_sets(shared: Path, embedder: Embedder, cache_dir: Path,
@@ -190,4 +198,92 @@ def format_reports(reports: Sequence[SetReport], *, mistakes: bool = True) -> st
             lines.append("")
             lines.append(format_scores(r.held_out, f"{r.name} ({r.variant}), held out (stops at p {r.held_out_threshold})",
                                        copies=False))
+    return "\n".join(lines)
+
+
+def draw_runs(labels: Sequence[str], runs: int, *, smallest: int = 2, largest: int = 12, mixed: bool = False,
+              seed: int = 2026) -> list[list[int]]:
+    """`runs` sorted index lists of `smallest` to `largest` articles (size uniform; deterministic): random articles,
+    or (`mixed`) one to three events of two or more articles, 2 to 4 articles of each, filled up at random."""
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    by: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        by.setdefault(label, []).append(i)
+    multi = [m for m in by.values() if len(m) >= 2]
+    out = []
+    for _ in range(runs):
+        size = min(int(rng.integers(smallest, largest + 1)), n)
+        if not (mixed and multi):
+            out.append(sorted(int(i) for i in rng.choice(n, size=size, replace=False)))
+            continue
+        chosen: set[int] = set()
+        for e in rng.choice(len(multi), size=min(int(rng.integers(1, 4)), len(multi)), replace=False):
+            members = multi[int(e)]
+            take = int(rng.integers(2, min(len(members), 4) + 1))
+            chosen.update(int(i) for i in rng.choice(members, size=take, replace=False))
+            if len(chosen) >= size:
+                break
+        while len(chosen) < size:
+            chosen.add(int(rng.integers(0, n)))
+        out.append(sorted(chosen))
+    return out
+
+
+@dataclass
+class SmallRuns:
+    """B-cubed F1 of each run, and the pairs of articles of different events grouped together (of how many)."""
+
+    f1: list[float]
+    false_merges: int
+    unrelated_pairs: int
+
+
+def small_runs(s: LabelledSet, runs: Sequence[Sequence[int]], model: PairModel | None = None) -> SmallRuns:
+    """Group each run of `s`'s articles afresh, as the pipeline groups a corpus of those articles alone, by the
+    rules (`model=None`) or by `model`, and score it against the articles' gold labels."""
+    from summarizer.evaluation.events import bcubed
+
+    if s.vectors is None:
+        raise InputError(s.name, "read without its statements; load it with load_set")
+    labels = s.labels
+    rows_of: dict[str, list[int]] = {}
+    for k, st in enumerate(s.statements):
+        rows_of.setdefault(st.article_id, []).append(k)
+    f1, bad, total = [], 0, 0
+    for run in runs:
+        articles = [s.articles[i] for i in run]
+        rows = [k for a in articles for k in rows_of.get(a.id, [])]
+        rows.sort()
+        summits = group_summits(articles, [s.statements[k] for k in rows], np.asarray(s.vectors)[rows], model=model)
+        where = {aid: g for g, sm in enumerate(summits) for aid in sm.articles}
+        predicted = [f"g{where[a.id]}" for a in articles]
+        gold = [labels[i] for i in run]
+        f1.append(bcubed(predicted, gold)[2])
+        for x in range(len(run)):
+            for y in range(x + 1, len(run)):
+                if gold[x] != gold[y]:
+                    total += 1
+                    bad += predicted[x] == predicted[y]
+    return SmallRuns(f1=f1, false_merges=bad, unrelated_pairs=total)
+
+
+def format_small_runs(sets: Sequence[LabelledSet], runs: int, *, c: float = 1.0,
+                      progress: Callable[[str], None] = lambda _: None) -> str:
+    """Random and mixed runs of 2-12 articles of every set, rules against the model fitted without that set:
+    mean B-cubed F1 (standard deviation) and unrelated pairs merged."""
+    lines = ["set              input  draw   | rules: F1 (sd)  merged  | held-out model: F1 (sd)  merged"]
+    for name in dict.fromkeys(s.name for s in sets):
+        progress(f"small runs of {name}")
+        others = [s for s in sets if s.name != name]
+        model = fit(others, c=c) if others else fit(sets, c=c)
+        for s in (t for t in sets if t.name == name):
+            for mixed in (False, True):
+                drawn = draw_runs(s.labels, runs, mixed=mixed)
+                cells = []
+                for result in (small_runs(s, drawn), small_runs(s, drawn, model)):
+                    cells.append(f"{np.mean(result.f1):.3f} ({np.std(result.f1):.3f}) "
+                                 f"{result.false_merges:>4}/{result.unrelated_pairs:<5}")
+                lines.append(f"{s.name:<16} {s.variant:<6} {'mixed' if mixed else 'random':<6} | "
+                             + " | ".join(cells))
     return "\n".join(lines)
