@@ -4,7 +4,7 @@
    encodes the 204 seed statements (target: at most half).
 2. Cold run over a corpus (DUC 2004 dev: 250 articles) with an empty cache, against the plain PyTorch floor:
    one process that loads the model and encodes the same statements in float32, batch 64 (target: at
-   most 1.15x); its peak memory (target: under 2 GB); a warm rerun (under 10%) and one new article (under
+   most 1.25x, issue 27); its peak memory (target: under 2 GB); a warm rerun (under 10%) and one new article (under
    5% of a full run beyond the fixed start-up); and where the time goes, stage by stage.
 3. Scale: the near-duplicate search over synthetic statements (`synthetic_vectors`) at 10k to 1M, with the
    approximate search's recall against exact search (target at 1M: at least 99% of the exact pairs); then
@@ -524,7 +524,7 @@ def corpus_figures(
     print(flush=True)
     return [
         Figure(f"cold run, {len(files)} articles / PyTorch floor", f"{cold_s:.1f} s / {median(floor):.1f} s = {ratio:.2f}",
-               "<= 1.15", ratio <= 1.15),
+               "<= 1.25", ratio <= 1.25),
         Figure(f"peak memory, cold run over {len(files)} articles", f"{peak:.0f} MB", "< 2048 MB", peak < 2048),
         Figure("warm rerun / cold run", f"{warm_s:.1f} s = {100 * warm_share:.1f}%", "< 10%", warm_share < 0.10),
         Figure("+1 article beyond start-up / full run", f"{inc_s - start_s:.1f} s = {100 * beyond:.1f}%", "< 5%", beyond < 0.05),
