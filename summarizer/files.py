@@ -8,21 +8,8 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, text: str) -> Path:
-    """Write text (UTF-8) so readers see the old file or the new one, never a torn one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be read (and served)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-    return path
+    """Write text (UTF-8, lines as given) so readers see the old file or the new one, never a torn one."""
+    return write_atomic_bytes(path, text.encode("utf-8"))
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> Path:
@@ -30,6 +17,7 @@ def write_atomic_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be read (and served)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

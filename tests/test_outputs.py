@@ -10,7 +10,7 @@ from test_render import hostile_digest, sample_digest
 
 from summarizer.models import Digest
 from summarizer.digest.outputs import read_digest, safe_filename, write_digest
-from summarizer.files import write_atomic
+from summarizer.files import write_atomic, write_atomic_bytes
 
 
 def test_write_digest_writes_json_markdown_and_html(tmp_path: Path):
@@ -51,9 +51,8 @@ def test_failed_write_keeps_the_previous_file_whole(tmp_path: Path):
     target = tmp_path / "digest.md"
     write_atomic(target, "old digest\n")
 
-
     with pytest.raises(TypeError):
-        write_atomic(target, 12345)  # type: ignore[arg-type]  # fails mid-write
+        write_atomic_bytes(target, 12345)  # type: ignore[arg-type]  # fails mid-write, after the temporary file exists
     assert target.read_text() == "old digest\n"
     assert [p.name for p in tmp_path.iterdir()] == ["digest.md"]
 
