@@ -159,3 +159,15 @@ def test_caption_and_logistics_features_stay_quiet_on_news(feature: str, text: s
     from summarizer.summaries.algorithms.fitness import FEATURES, text_features
 
     assert text_features(text, 3, 20)[FEATURES.index(feature)] == 0.0
+
+
+def test_a_wording_seen_again_reuses_its_features_and_keeps_its_position() -> None:
+    from summarizer.summaries.algorithms.fitness import FEATURES, _wording_features, text_features
+
+    text = "Ministers agreed on Tuesday to share grain export data, officials said."
+    _wording_features.cache_clear()
+    first = text_features(text, 0, 5)
+    again = text_features(" " + text, 4, 5)
+    assert _wording_features.cache_info().hits == 1
+    assert len(first) == len(again) == len(FEATURES)
+    assert [f for f, a, b in zip(FEATURES, first, again) if a != b] == ["relative_position", "first", "last"]

@@ -147,3 +147,28 @@ def test_a_theme_about_the_corpus_wide_words_is_named_by_their_phrase_not_by_the
     # ...but the phrase "member states" is in two of them, and it is what this theme is about.
     names = name_themes(merged, vectors, theme, embedder=fake_embedder)
     assert names[0] is not None and "member states" in names[0].label.lower()
+
+
+def test_a_second_naming_of_the_same_texts_reads_their_phrases_from_the_memo_without_tagging(
+        fake_embedder, tmp_path, monkeypatch):
+    from test_themes import corpus
+
+    from summarizer.stage_cache import Memo
+    from summarizer.themes import names
+
+    merged = corpus(ENLARGEMENT)
+    vectors = fake_embedder.encode([m.text for m in merged])
+    theme = [[i for i, m in enumerate(merged) if m.statements[0].article_id in ("a1", "a2")]]
+    first = Memo(tmp_path, "names-memo")
+    tagged = names.theme_candidates(merged, vectors, theme, memo=first)
+    assert first.computed[names.ANALYSIS] == len(merged)  # each text tagged once, though read twice
+    first.save()
+    names._analysed.cache_clear()  # a new process: only the memo's file remembers
+
+    def no_tagger(text: str) -> list[tuple[str, str]]:
+        raise AssertionError(f"tagged again: {text}")
+
+    monkeypatch.setattr(names, "tag", no_tagger)
+    again = Memo(tmp_path, "names-memo")
+    assert names.theme_candidates(merged, vectors, theme, memo=again) == tagged
+    assert tagged[0] and not again.computed

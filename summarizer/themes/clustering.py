@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from summarizer.models import Theme
+from summarizer.stage_cache import Memo
 from summarizer.themes.words import STOP_WORDS, TOKEN, Clusterable
 
 
@@ -222,6 +223,7 @@ def cluster_statements(
     anchor: bool = True,
     random_state: int = 0,
     learned_names: bool = True,
+    memo: Memo | None = None,
 ) -> list[ThemeCluster]:
     """Cluster merged statements into named themes (largest first); statements in none stay outside.
 
@@ -229,7 +231,8 @@ def cluster_statements(
     mean vector of the statements that contain them. `event_terms` (lower-case words naming the events, such
     as the summits' places) cannot make a theme's name on their own. `learned_names`: the final labels by the shipped
     name model, a theme dropped where it finds no name an editor would keep (else by the namer's score alone;
-    the clusters are the same either way).
+    the clusters are the same either way). `memo`: where naming remembers each statement's tagged phrases
+    by its text between runs (`names.corpus_vocabulary`); the themes are the same with or without it.
     """
     from summarizer.themes.names import corpus_vocabulary, name_themes
 
@@ -254,14 +257,15 @@ def cluster_statements(
     groups = [np.flatnonzero(labels == c).tolist() for c in sorted(set(labels.tolist()) - {-1})]
     named_before: dict[tuple[int, ...], object] = {}
     # The corpus's statistics, computed once for every naming (and not at all when nothing is named).
-    vocabulary = functools.cache(lambda: corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms))
+    vocabulary = functools.cache(lambda: corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms,
+                                                            memo=memo))
 
     def namer(groups: Sequence[Sequence[int]]) -> list:  # type: ignore[type-arg]
         # A group named before keeps its name: the name is a function of the members and the corpus.
         todo = [list(g) for g in groups if tuple(g) not in named_before]
         for g, nm in zip(todo, name_themes(merged, v, todo, embedder=embedder, event_terms=event_terms,
                                            summit_of=summit_of, vocabulary=vocabulary(),
-                                           learned=False) if todo else []):
+                                           learned=False, memo=memo) if todo else []):
             named_before[tuple(g)] = nm
         return [named_before[tuple(g)] for g in groups]
 
@@ -290,7 +294,7 @@ def cluster_statements(
         # the names evaluation (`evaluation/theme_names.py`) sees exactly these clusters.
         names = [None if nm is None else learned for nm, learned in zip(names, name_themes(
             merged, v, groups, embedder=embedder, event_terms=event_terms, summit_of=summit_of,
-            vocabulary=vocabulary(), learned=True))]
+            vocabulary=vocabulary(), learned=True, memo=memo))]
     out: list[ThemeCluster] = []
     order = sorted(range(len(groups)), key=lambda i: (-len(groups[i]), groups[i][0] if groups[i] else 0))
     used: Counter[str] = Counter()

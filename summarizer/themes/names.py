@@ -46,6 +46,9 @@ theme:
 Keywords are the best-scoring candidates, phrases and words, none inside another (not the `BROAD` ones). The work is bounded: the
 corpus statistics come from at most `CORPUS_SAMPLE` statements and each theme's from at most `THEME_SAMPLE`
 members (evenly spaced, so deterministic), so naming costs the same at 5,000 statements and at a million.
+Tagging is most of that cost: each statement's phrases and words are found once per process, and, given a
+`stage_cache.Memo` (`memo=`), once per wording across runs (a rerun, one more article, the names of a second
+theme), the same phrases either way.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from summarizer.events.signatures import EVENT_WORDS
+from summarizer.stage_cache import Memo
 from summarizer.themes.name_model import PERSON_PROTOTYPE, PERSON_SIMILARITY, Candidate, NameModel, shipped_model
 from summarizer.themes.words import STOP_WORDS, Clusterable, specificity
 
@@ -353,17 +357,32 @@ def _analysed(text: str) -> tuple[tuple[Phrase, ...], frozenset[str]]:
     return tuple(phrases(text, tagged)), frozenset(sys.intern(singular(w)) for w, _ in tagged)
 
 
-class _Tags:
-    """Phrases and words of each statement by index."""
+ANALYSIS = "names-analysis"
+"""The kind of a statement's phrases and words in a `Memo` (keyed by the statement's text)."""
 
-    def __init__(self, merged: Sequence[Clusterable]) -> None:
+
+class _Tags:
+    """Phrases and words of each statement by index: from `memo` when given (kept between runs by the
+    statement's text), else tagged once per process."""
+
+    def __init__(self, merged: Sequence[Clusterable], memo: Memo | None = None) -> None:
         self.merged = merged
+        self.memo = memo
+        self.found: dict[int, tuple[tuple[Phrase, ...], frozenset[str]]] = {}
+
+    def _of(self, i: int) -> tuple[tuple[Phrase, ...], frozenset[str]]:
+        found = self.found.get(i)
+        if found is None:
+            text = self.merged[i].text
+            found = self.found[i] = (_analysed(text) if self.memo is None
+                                     else self.memo.get(ANALYSIS, [text], lambda: _analysed(text)))
+        return found
 
     def phrases(self, i: int) -> tuple[Phrase, ...]:
-        return _analysed(self.merged[i].text)[0]
+        return self._of(i)[0]
 
     def words(self, i: int) -> frozenset[str]:
-        return _analysed(self.merged[i].text)[1]
+        return self._of(i)[1]
 
 
 def corpus_vocabulary(
@@ -371,9 +390,13 @@ def corpus_vocabulary(
     *,
     summit_of: Mapping[str, str] | None = None,
     event_terms: Collection[str] = (),
+    memo: Memo | None = None,
 ) -> Vocabulary:
-    """Document frequencies, written forms, and the event vocabulary (rule 2 of the module docstring)."""
-    tags = _Tags(merged)
+    """Document frequencies, written forms, and the event vocabulary (rule 2 of the module docstring).
+
+    `memo`: where each statement's phrases and words are remembered by its text (tagging is most of naming's
+    cost), so a rerun, a run with one more article and every later naming of the same statements reuse them."""
+    tags = _Tags(merged, memo)
     vocab = Vocabulary(sample=evenly(range(len(merged)), CORPUS_SAMPLE))
     word_articles: dict[str, set[str]] = defaultdict(set)
     all_articles: set[str] = set()
@@ -416,16 +439,18 @@ def theme_candidates(
     vocabulary: Vocabulary | None = None,
     limit: int = CANDIDATES,
     broad: int = 0,
+    memo: Memo | None = None,
 ) -> list[list[Candidate]]:
     """Each group's scored candidates, best first (arguments as `name_themes`).
 
     `broad`: this many more candidates, the best of those that rule 2 drops for their words alone but not at the
     phrase level (`Vocabulary.is_broad_event`: "member states" on coverage of one organisation's meetings).
+    `memo`: as `corpus_vocabulary`'s.
     """
     if not groups:
         return []
-    tags = _Tags(merged)
-    vocab = vocabulary or corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms)
+    tags = _Tags(merged, memo)
+    vocab = vocabulary or corpus_vocabulary(merged, summit_of=summit_of, event_terms=event_terms, memo=memo)
     n_sample = len(vocab.sample)
     vectors = np.asarray(vectors)
 
@@ -545,6 +570,7 @@ def name_themes(
     summit_of: Mapping[str, str] | None = None,
     vocabulary: Vocabulary | None = None,
     learned: bool = True,
+    memo: Memo | None = None,
 ) -> list[ThemeName | None]:
     """A name for each group of merged statements (indices), or None where the group has no name of its own.
 
@@ -553,12 +579,13 @@ def name_themes(
     spread of words across summits). `vocabulary`: these statements' `corpus_vocabulary`, when a caller
     names several sets of groups of the same statements (computed here otherwise). `learned`: the label is
     the shipped name model's choice (`name_model.py`) among the candidates and `BROAD` more (rule 2 at the
-    phrase level); else the best-scoring candidate (the baseline).
+    phrase level); else the best-scoring candidate (the baseline). `memo`: as `corpus_vocabulary`'s.
     """
     model = shipped_model() if learned else None
     names: list[ThemeName | None] = []
     for ranked in theme_candidates(merged, vectors, groups, embedder=embedder, event_terms=event_terms,
-                                   summit_of=summit_of, vocabulary=vocabulary, broad=BROAD if learned else 0):
+                                   summit_of=summit_of, vocabulary=vocabulary, broad=BROAD if learned else 0,
+                                   memo=memo):
         label = choose_label(ranked, model, abstain=False)
         if label is None:
             names.append(None)

@@ -132,7 +132,15 @@ def _zipf(word: str) -> float:
 
 def text_features(text: str, position: int, length: int) -> list[float]:
     """`FEATURES` of one sentence: its text, its position in its article and the article's sentence count."""
-    text = text.strip()
+    before, after = _wording_features(text.strip())
+    return [*before, position / max(1, length), 1.0 if position == 0 else 0.0, 1.0 if position == length - 1 else 0.0,
+            *after]
+
+
+@lru_cache(maxsize=100_000)
+def _wording_features(text: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The features of `text_features` that depend on the wording alone, those before the position's and those
+    after: computed once per wording, as a statement enters many summaries (the group's, its theme's)."""
     tokens = _TOKEN.findall(text)
     words = [t.lower() for t in tokens]
     n = max(1, len(words))
@@ -148,7 +156,7 @@ def text_features(text: str, position: int, length: int) -> list[float]:
     letters = [c for c in text if c.isalpha()]
     content = [w for w in words if w not in stops and not w.isdigit()]
     past = bool(_PAST.search(text))
-    return [
+    return (
         math.log(len(text.split()) + 1),
         1.0 if len(text.split()) < 6 else 0.0,
         1.0 if re.search(r"[.!?][\"'”’)\]]*$", text) else 0.0,
@@ -167,9 +175,7 @@ def text_features(text: str, position: int, length: int) -> list[float]:
         1.0 if re.search(r"[|•·]", text) else 0.0,
         sum(w in _PERSON for w in words) / n,
         1.0 if marks.count(True) != marks.count(False) else 0.0,
-        position / max(1, length),
-        1.0 if position == 0 else 0.0,
-        1.0 if position == length - 1 else 0.0,
+    ), (
         float(np.mean([_zipf(w) for w in content])) / 8.0 if content else 0.5,
         1.0 if _CAPTION_VERB.search(text) and not _PAST.search(text) else 0.0,
         1.0 if _CREDIT.search(text) else 0.0,
@@ -184,7 +190,7 @@ def text_features(text: str, position: int, length: int) -> list[float]:
         1.0 if text.rstrip("”\"' ").endswith("!") else 0.0,
         1.0 if _COMMA_DATE_END.search(text) else 0.0,
         1.0 if _caption_grammar(text) and _SCENE.search(text) else 0.0,
-    ]
+    )
 
 
 def sentence_features(items: Sequence[MergedStatement]) -> np.ndarray:
