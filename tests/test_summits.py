@@ -209,3 +209,23 @@ def test_threshold_is_read_from_a_series_only_when_most_articles_belong_to_it() 
     assert case(0) == pytest.approx(0.3)  # coverage of the series: its editions set the bar
     assert case(1) == pytest.approx(0.3)  # two of three articles are in a pair
     assert case(3) == 0.05  # two of five: a corpus of other topics keeps the floor
+
+
+def test_similarity_floor_is_raised_for_a_few_articles_only() -> None:
+    from summarizer.events.grouping import similarity_floor
+
+    floors = [similarity_floor(n, 0.045, 207) for n in (2, 5, 12, 100, 207, 5000)]
+    assert floors == sorted(floors, reverse=True)
+    assert floors[0] > 0.08 and floors[-2:] == [0.045, 0.045]
+
+
+def test_two_unrelated_pages_sharing_common_words_stay_apart() -> None:
+    # Among two pages every shared word weighs nearly as much as a rare one (TF-IDF cosine about 0.06, above the
+    # floor chosen on 207 articles): the floor of a two-page run keeps them apart.
+    arts = [art("a", "Heavy rain flooded valley roads and farmers lost their wheat harvest. Rescuers evacuated "
+                     "villages near the swollen river. Officials promised relief on Monday."),
+            art("b", "The bank reported record quarterly profits as lending grew. Investors cheered and shares "
+                     "climbed on the stock exchange. Officials welcomed the results on Monday.")]
+    statements = statements_of(arts)
+    summits = group_summits(arts, statements, np.zeros((len(statements), 4), dtype=np.float32))
+    assert sorted(s.articles for s in summits) == [("a",), ("b",)]
