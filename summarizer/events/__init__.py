@@ -4,6 +4,7 @@
 - incremental.remembered_signatures(articles, memo): event_signatures, each article's remembered (a growing set).
 - grouping.cluster_events(probability, threshold): average-link groups of pairwise "same event" probabilities.
 - grouping.stopping_probability(model, features, threshold): the learned clustering's stop, raised for a series' editions.
+- grouping.similarity_floor(n, floor): the rules' similarity floor for a corpus of n articles (raised for a few).
 - grouping.event_signatures(articles): each article's signature, the corpus's series recognised first.
 - pairs.pair_features(articles, statements, vectors, sigs): every pair's "same event?" features (cosines, names, numbers, dates, signatures).
 - pairs.relative(similarity): each pair's similarity as a share of each article's best match (geometric mean).

@@ -8,7 +8,7 @@ against remembered groups alone and give the full run's partition:
 - the TF-IDF weights of the similarity: every article changes every word's document frequency, so every pair's
   similarity moves (by little, but a pair at the threshold crosses it);
 - the threshold read from the corpus's different-edition pairs (`grouping.calibrated_threshold`), and with
-  it the linkage.
+  it the linkage; its floor follows the number of articles (`grouping.similarity_floor`).
 
 The learned decision (`events.pairs`) reads the corpus the same way (TF-IDF, names and numbers weighted by
 their rarity in the corpus). So these cheap steps are taken again over the whole set (0.1 to 0.2 s for 250
