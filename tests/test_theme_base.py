@@ -168,3 +168,32 @@ def test_a_remembered_base_assigns_exactly_as_a_fresh_one(fake_embedder):
     texts = [m.text for m in merged]
     assert np.array_equal(fresh.space.transform(texts, vectors), loaded.space.transform(texts, vectors))
     assert np.array_equal(fresh.centroids, loaded.centroids) and fresh.clusters == loaded.clusters
+
+
+def test_event_terms_that_are_stop_words_no_word_reduces_to_leave_the_base_key():
+    merged = [m for a in coverage() for m in a]
+    assert theme_base.terms_in(merged, {"border", "from", "quota"}) == ("border",)
+
+
+def test_a_stop_word_term_stays_where_a_word_of_the_text_reduces_to_it():
+    merged = article("w1", 0, ["Nobody knew his whereabouts at the border."])
+    assert theme_base.terms_in(merged, {"about", "border"}) == ("about", "border")
+
+
+def test_an_inert_stop_word_term_changes_no_theme(fake_embedder):
+    merged = [m for a in coverage() for m in a]
+    vectors = fake_embedder.encode([m.text for m in merged])
+    without = theme_base.fit_base(merged, vectors, ("border",), embedder=fake_embedder, **KNOBS)
+    with_it = theme_base.fit_base(merged, vectors, ("border", "from"), embedder=fake_embedder, **KNOBS)
+    assert [c.theme for c in with_it.clusters] == [c.theme for c in without.clusters]
+    assert np.array_equal(with_it.centroids, without.centroids)
+
+
+def test_an_event_heading_gaining_a_stop_word_reuses_the_remembered_base(tmp_path, fake_embedder):
+    themes = Themes(tmp_path, fake_embedder)
+    merged = [m for a in coverage() for m in a]
+    vectors = fake_embedder.encode([m.text for m in merged])
+    for terms in (["border"], ["border", "from"]):  # "Border talks" became "Border talks from Dushanbe's side"
+        theme_base.grow_themes(merged, vectors, summit_of={}, event_terms=terms, cluster=themes.cluster,
+                               min_size=KNOBS["min_size"], min_base=8)
+    assert themes.clusterings == 1

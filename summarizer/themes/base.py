@@ -28,6 +28,7 @@ statements need a new summary; a set whose new statements fit no theme is cluste
 from __future__ import annotations
 
 import base64
+import re
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -135,9 +136,25 @@ def _seen_through(m: MergedStatement, articles: Collection[str]) -> MergedStatem
 
 
 def terms_in(merged: Sequence[MergedStatement], terms: Collection[str]) -> tuple[str, ...]:
-    """The event terms that occur in these statements' text (the others cannot affect their names), sorted."""
+    """The event terms that can affect these statements' themes, sorted: those that occur in their text, less
+    the stop words no word of the text reduces to (`_inert`). A base's result is remembered by these terms, so
+    a term that cannot change it must not change its key: an event whose heading gains "about" when an article
+    joins it would otherwise have the whole base clustered and named again (issue 27)."""
     text = "\n".join(m.text for m in merged).lower()
-    return tuple(sorted({t for t in terms if t.lower() in text}))
+    return tuple(sorted({t for t in terms if t.lower() in text and not _inert(t.lower(), text)}))
+
+
+def _inert(term: str, text: str) -> bool:
+    """Whether an event term changes nothing the clustering does with event terms, for this (lower-case) text.
+
+    Clustering uses them twice: as stop words of the theme space (a stop word already is one), and as
+    corpus-wide words that no name may consist of, compared with the singular (`names.singular`) of a
+    name's non-stop words. A stop word that is its own singular can equal such a singular only for a word
+    that is the term followed by "s" or an apostrophe; where the text holds no such string, the term is inert.
+    """
+    from summarizer.themes.names import singular
+
+    return term in STOP_WORDS and singular(term) == term and re.search(re.escape(term) + "[s'’]", text) is None
 
 
 def fit_base(
