@@ -70,7 +70,7 @@ def clean_articles(articles: Sequence[Article], merge: bool, cache_dir: str) -> 
         memo = stage_cache.Memo(Path(cache_dir), "clean-memo")
         found = incremental_clean.clean_remembered(articles, memo, merge=merge)
         memo.save()
-        log.info("cleaning: %d of %d steps remembered", len(memo.used) - memo.computed.total(), len(memo.used))
+        log.info("cleaning: %s", memo.report())
         return found
 
     kept, problems = stage_cache.remembered(
@@ -139,7 +139,7 @@ def group_summits(
         memo = stage_cache.Memo(Path(cache_dir), "events-memo")
         found = summits.group_summits(articles, statements, vectors, memo=memo)
         memo.save()
-        log.info("summits: %d of %d steps remembered", len(memo.used) - memo.computed.total(), len(memo.used))
+        log.info("summits: %s", memo.report())
         return found
 
     return stage_cache.remembered_models(

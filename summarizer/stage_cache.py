@@ -232,6 +232,10 @@ class Memo:
         self.used[key] = found
         return found  # type: ignore[return-value]
 
+    def report(self) -> str:
+        """How much of this run's work the memo answered, for the run's log: "N of M steps remembered"."""
+        return f"{len(self.used) - self.computed.total()} of {len(self.used)} steps remembered"
+
     def save(self) -> None:
         """Write what this run used first, then older entries up to `MEMO_KEEP`; drop memos of other code."""
         if self.path is None or (not self.computed and len(self.used) == len(self.entries)):

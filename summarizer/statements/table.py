@@ -71,10 +71,7 @@ class Strings(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+        i = _index(i, len(self))
         return self.buffer[self.offsets[i] : self.offsets[i + 1]].tobytes().decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
@@ -145,6 +142,14 @@ class StatementTable:
         read = len(self.article_ids) if self.read_articles < 0 else self.read_articles
         rank = np.minimum(self.article, read)
         return np.lexsort((np.arange(len(self)), self.start, self.position, rank))
+
+
+def _index(i: int, n: int) -> int:
+    """A sequence index made non-negative, as a list reads it; IndexError outside 0..n-1."""
+    j = i + n if i < 0 else i
+    if not 0 <= j < n:
+        raise IndexError(i)
+    return j
 
 
 class StatementRow(NamedTuple):
@@ -219,10 +224,7 @@ class MergedRecords(Sequence[MergedRow]):
     def __getitem__(self, k: int | slice) -> MergedRow | list[MergedRow]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
+        k = _index(k, len(self))
         st = self.table.statements
         rows = self.table.members_of(k).tolist()
         statements = tuple(st.row(i) for i in rows)
